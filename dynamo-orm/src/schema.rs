@@ -1,0 +1,244 @@
+//! The static schema a `#[derive(DynamoItem)]` produces: table name, keys,
+//! indexes, version and TTL attributes, and the traits that tie a Rust type to it.
+
+use crate::error::{DecodeError, EncodeError};
+use crate::value::{AttributeMap, KeyScalar};
+use crate::Item;
+
+/// The DynamoDB type of a key attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarType {
+    /// String.
+    S,
+    /// Number.
+    N,
+    /// Binary.
+    B,
+}
+
+impl ScalarType {
+    /// The type code DynamoDB uses (`"S"`, `"N"`, `"B"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ScalarType::S => "S",
+            ScalarType::N => "N",
+            ScalarType::B => "B",
+        }
+    }
+}
+
+/// A key attribute: its stored name and type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyAttribute {
+    /// The attribute name in the table.
+    pub name: &'static str,
+    /// Its DynamoDB type.
+    pub scalar_type: ScalarType,
+}
+
+/// Which attributes an index copies from the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Projection {
+    /// Every attribute.
+    All,
+    /// Only the table's and the index's keys.
+    KeysOnly,
+    /// The keys plus these attributes.
+    Include(&'static [&'static str]),
+}
+
+/// Local (same partition key, other sort key) or global secondary index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndexKind {
+    /// A global secondary index.
+    Global,
+    /// A local secondary index.
+    Local,
+}
+
+/// A secondary index as declared with `#[dynamo(gsi(...))]` or `#[dynamo(lsi(...))]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndexSchema {
+    /// The index name in DynamoDB.
+    pub name: &'static str,
+    /// Global or local.
+    pub kind: IndexKind,
+    /// The index's partition key.
+    pub hash_key: KeyAttribute,
+    /// The index's sort key.
+    pub range_key: Option<KeyAttribute>,
+    /// What the index copies.
+    pub projection: Projection,
+}
+
+/// The schema of a table, derived from a struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableSchema {
+    /// The table name (before any prefix a [`Table`](crate::Table) adds).
+    pub table_name: &'static str,
+    /// The partition key.
+    pub hash_key: KeyAttribute,
+    /// The sort key.
+    pub range_key: Option<KeyAttribute>,
+    /// Secondary indexes.
+    pub indexes: &'static [IndexSchema],
+    /// The optimistic-locking version attribute.
+    pub version_attribute: Option<&'static str>,
+    /// The time-to-live attribute.
+    pub ttl_attribute: Option<&'static str>,
+}
+
+impl TableSchema {
+    /// The index of that name.
+    pub fn index(&self, name: &str) -> Option<&'static IndexSchema> {
+        self.indexes.iter().find(|i| i.name == name)
+    }
+
+    /// Every key attribute of the table and its indexes, each once, in order of appearance.
+    pub fn key_attributes(&self) -> Vec<KeyAttribute> {
+        let mut out: Vec<KeyAttribute> = Vec::new();
+        let all = std::iter::once(self.hash_key)
+            .chain(self.range_key)
+            .chain(self.indexes.iter().flat_map(|i| std::iter::once(i.hash_key).chain(i.range_key)));
+        for k in all {
+            if !out.iter().any(|o| o.name == k.name) {
+                out.push(k);
+            }
+        }
+        out
+    }
+}
+
+/// A typed primary key of a [`DynamoItem`]: the generated `{Type}Key` struct.
+pub trait PrimaryKey: Clone + std::fmt::Debug + Send + Sync + 'static {
+    /// The key as an attribute map (`{hash: .., range: ..}`).
+    fn to_key_item(&self) -> Result<Item, EncodeError>;
+    /// Reads the key attributes from an item (other attributes are ignored).
+    fn from_key_item(item: &Item) -> Result<Self, DecodeError>;
+}
+
+/// A struct that is a table item. Derive it with `#[derive(DynamoItem)]`.
+///
+/// ```
+/// use dynamo_orm::{DynamoItem, AttributeValue};
+///
+/// #[derive(DynamoItem, Debug, PartialEq)]
+/// #[dynamo(table = "users")]
+/// struct User {
+///     #[dynamo(hash_key)]
+///     username: String,
+///     #[dynamo(range_key)]
+///     date_joined: i64,
+///     first_name: String,
+/// }
+///
+/// let user = User { username: "john".into(), date_joined: 1366056668, first_name: "John".into() };
+/// let item = user.to_item().unwrap();
+/// assert_eq!(item["username"], AttributeValue::S("john".into()));
+/// assert_eq!(User::SCHEMA.table_name, "users");
+/// assert_eq!(user.key(), User::key("john", 1366056668));
+/// assert_eq!(User::from_item(item).unwrap(), user);
+/// ```
+pub trait DynamoItem: AttributeMap + Send + Sync + 'static {
+    /// The typed primary key.
+    type Key: PrimaryKey;
+    /// The partition key field's type.
+    type HashKey: KeyScalar + Send + Sync;
+    /// The sort key field's type, or [`NoRange`].
+    type RangeKey: Send + Sync;
+
+    /// The table schema.
+    const SCHEMA: TableSchema;
+
+    /// This item's key (key fields cloned).
+    fn key(&self) -> Self::Key;
+
+    /// The item as DynamoDB stores it. Fails only for values DynamoDB cannot
+    /// hold (NaN, out-of-range numbers), before anything is sent.
+    #[inline]
+    fn to_item(&self) -> Result<Item, EncodeError> {
+        self.to_map()
+    }
+
+    /// Reads an item, moving strings and binaries out of it.
+    #[inline]
+    fn from_item(item: Item) -> Result<Self, DecodeError> {
+        Self::from_map(item)
+    }
+
+    /// The optimistic-locking version (0 for a new item, or when the type has none).
+    #[inline]
+    fn version(&self) -> u64 {
+        0
+    }
+
+    /// Stores a new version in the item (after a successful versioned write).
+    #[inline]
+    fn set_version(&mut self, _version: u64) {}
+}
+
+/// A key shape that can be queried: the table's primary key ([`PrimaryIndex`])
+/// or a secondary index (the marker types `#[dynamo(gsi(Name, ...))]` generates).
+pub trait QueryTarget: Send + Sync + 'static {
+    /// The item type this index belongs to.
+    type Item: DynamoItem;
+    /// The partition key's Rust type.
+    type Hash: KeyScalar + Send + Sync;
+    /// The sort key's Rust type, or [`NoRange`].
+    type Range: Send + Sync;
+    /// The index name, `None` for the table itself.
+    const INDEX_NAME: Option<&'static str>;
+    /// The partition key attribute.
+    const HASH_KEY: KeyAttribute;
+    /// The sort key attribute.
+    const RANGE_KEY: Option<KeyAttribute>;
+    /// Whether the index is global (consistent reads are refused on global indexes).
+    const GLOBAL: bool;
+}
+
+/// A secondary index (marker type generated by the derive).
+pub trait Index: QueryTarget {
+    /// The index schema.
+    const SCHEMA: IndexSchema;
+}
+
+/// The `Range` of a [`QueryTarget`] without a sort key: sort key conditions
+/// do not compile on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoRange {}
+
+/// The table's own primary key as a [`QueryTarget`].
+pub struct PrimaryIndex<T>(std::marker::PhantomData<fn() -> T>);
+
+/// Types with typed attribute paths (`User::FIELDS.address`), generated by the derives.
+pub trait HasFields {
+    /// The generated `{Type}Fields` struct.
+    type Fields: Copy;
+    /// Its value.
+    const FIELDS: Self::Fields;
+}
+
+/// A struct that reads a subset of `T`'s attributes (`#[dynamo(projection_of = T)]`).
+pub trait ProjectionOf<T: DynamoItem>: AttributeMap + Send + 'static {}
+
+/// `T` projects itself.
+impl<T: DynamoItem> ProjectionOf<T> for T {}
+
+impl<T: DynamoItem> QueryTarget for PrimaryIndex<T> {
+    type Item = T;
+    type Hash = T::HashKey;
+    type Range = T::RangeKey;
+    const INDEX_NAME: Option<&'static str> = None;
+    const HASH_KEY: KeyAttribute = T::SCHEMA.hash_key;
+    const RANGE_KEY: Option<KeyAttribute> = T::SCHEMA.range_key;
+    const GLOBAL: bool = false;
+}
+
+impl<T: HasFields> HasFields for Option<T> {
+    type Fields = T::Fields;
+    const FIELDS: Self::Fields = T::FIELDS;
+}
+impl<T: HasFields> HasFields for Box<T> {
+    type Fields = T::Fields;
+    const FIELDS: Self::Fields = T::FIELDS;
+}
