@@ -312,7 +312,9 @@ pub enum Error {
         item: Option<Box<Item>>,
     },
     /// An optimistic-locking check failed: the stored version is not the one the caller had.
-    #[error("version conflict: expected stored version {expected}, the item changed or does not exist")]
+    #[error(
+        "version conflict: expected stored version {expected}, the item changed or does not exist"
+    )]
     VersionConflict {
         /// The version the caller's item carried.
         expected: u64,
@@ -341,6 +343,30 @@ pub enum Error {
         size: usize,
         /// The limit (409,600 bytes).
         limit: usize,
+    },
+    /// A batch read ran out of retries with keys still unread.
+    #[error("batch get incomplete: {} keys not read after retries ({} items read)", unprocessed_keys.len(), read.len())]
+    BatchGetIncomplete {
+        /// The items that were read (raw; decode with `T::from_item`).
+        read: Vec<Item>,
+        /// The keys not read (decode with `PrimaryKey::from_key_item`).
+        unprocessed_keys: Vec<Item>,
+        /// The last error, when the final attempt failed outright (throttling).
+        cause: Option<Box<Error>>,
+    },
+    /// A batch writer could not write everything. The writes still not made
+    /// after the retries are handed back, none dropped: decode them with
+    /// [`UnprocessedWrite::decode`](crate::batch::UnprocessedWrite::decode).
+    #[error("batch write incomplete: {} write request(s) not written (handed back in the error)", .unprocessed.len())]
+    BatchWriteIncomplete {
+        /// The writes not made, with their table.
+        unprocessed: Vec<crate::batch::UnprocessedWrite>,
+        /// What the writer did, up to this error.
+        summary: Box<crate::batch::BatchSummary>,
+        /// The first request error, when a request failed (rather than
+        /// DynamoDB returning items as unprocessed until the retries ran out).
+        #[source]
+        source: Option<Box<Error>>,
     },
     /// A stored item could not be read into the Rust type.
     #[error(transparent)]

@@ -97,9 +97,11 @@ impl TableSchema {
     /// Every key attribute of the table and its indexes, each once, in order of appearance.
     pub fn key_attributes(&self) -> Vec<KeyAttribute> {
         let mut out: Vec<KeyAttribute> = Vec::new();
-        let all = std::iter::once(self.hash_key)
-            .chain(self.range_key)
-            .chain(self.indexes.iter().flat_map(|i| std::iter::once(i.hash_key).chain(i.range_key)));
+        let all = std::iter::once(self.hash_key).chain(self.range_key).chain(
+            self.indexes
+                .iter()
+                .flat_map(|i| std::iter::once(i.hash_key).chain(i.range_key)),
+        );
         for k in all {
             if !out.iter().any(|o| o.name == k.name) {
                 out.push(k);

@@ -209,14 +209,23 @@ fn normalize_integer(s: &str) -> Option<String> {
     if int_part.is_empty() && frac_part.is_empty() {
         return None;
     }
-    if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+    if !int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut digits: String = int_part.chars().chain(frac_part.chars()).collect();
-    // Position of the decimal point after applying the exponent.
-    let point = int_part.len() as i64 + exp;
+    if digits.bytes().all(|b| b == b'0') {
+        // Zero whatever the exponent (`0E+999` is still zero).
+        return Some("0".to_owned());
+    }
+    // Position of the decimal point after applying the exponent. Checked: the
+    // exponent comes from stored data and may be as large as `i64::MAX`.
+    let point = i64::try_from(int_part.len()).ok()?.checked_add(exp)?;
     if point < 0 {
-        return digits.bytes().all(|b| b == b'0').then(|| "0".to_owned());
+        return None;
     }
     let point = usize::try_from(point).ok()?;
     if point > 400 {
@@ -508,9 +517,13 @@ mod bytes_impl {
         fn __encode_set<'a>(
             items: impl ExactSizeIterator<Item = &'a Self>,
         ) -> Result<AttributeValue, EncodeError> {
-            Ok(AttributeValue::Bs(items.map(|b| Blob::new(b.to_vec())).collect()))
+            Ok(AttributeValue::Bs(
+                items.map(|b| Blob::new(b.to_vec())).collect(),
+            ))
         }
-        fn __decode_set<C: Default + Extend<Self>>(value: AttributeValue) -> Result<C, DecodeError> {
+        fn __decode_set<C: Default + Extend<Self>>(
+            value: AttributeValue,
+        ) -> Result<C, DecodeError> {
             decode_binary_set(value, |b| bytes::Bytes::from(b.into_inner()))
         }
     }
@@ -643,11 +656,11 @@ fn encode_map<'a, V: IntoAttribute + 'a>(
     len: usize,
     entries: impl Iterator<Item = (&'a String, &'a V)>,
 ) -> Result<AttributeValue, EncodeError> {
+    // Unlike struct fields, map entries are never left out: a missing key would
+    // not read back as the entry the map held (`{"a": None}` must stay `{"a": None}`),
+    // so `None` and empty sets are written as `NULL`.
     let mut map = HashMap::with_capacity(len);
     for (k, v) in entries {
-        if v.is_absent() {
-            continue;
-        }
         map.insert(k.clone(), v.to_attribute().map_err(|e| e.in_field(k))?);
     }
     Ok(AttributeValue::M(map))
@@ -677,7 +690,9 @@ impl<V: IntoAttribute, S: BuildHasher> IntoAttribute for HashMap<String, V, S> {
 }
 impl<V: FromAttribute, S: BuildHasher + Default> FromAttribute for HashMap<String, V, S> {
     fn from_attribute(value: AttributeValue) -> Result<Self, DecodeError> {
-        decode_map(value, |n| HashMap::with_capacity_and_hasher(n, S::default()))
+        decode_map(value, |n| {
+            HashMap::with_capacity_and_hasher(n, S::default())
+        })
     }
 }
 impl<V: IntoAttribute> IntoAttribute for BTreeMap<String, V> {
@@ -748,7 +763,9 @@ impl SetElement for Vec<u8> {
     fn __encode_set<'a>(
         items: impl ExactSizeIterator<Item = &'a Self>,
     ) -> Result<AttributeValue, EncodeError> {
-        Ok(AttributeValue::Bs(items.map(|b| Blob::new(b.clone())).collect()))
+        Ok(AttributeValue::Bs(
+            items.map(|b| Blob::new(b.clone())).collect(),
+        ))
     }
     fn __decode_set<C: Default + Extend<Self>>(value: AttributeValue) -> Result<C, DecodeError> {
         decode_binary_set(value, Blob::into_inner)
@@ -793,7 +810,9 @@ fn decode_number_set<T: Number, C: Default + Extend<T>>(
         AttributeValue::Ns(list) => {
             let mut out = C::default();
             for (i, n) in list.iter().enumerate() {
-                out.extend(std::iter::once(T::__from_number(n).map_err(|e| e.at_index(i))?));
+                out.extend(std::iter::once(
+                    T::__from_number(n).map_err(|e| e.at_index(i))?,
+                ));
             }
             Ok(out)
         }
@@ -933,7 +952,11 @@ mod tests {
     #[test]
     fn normalizes_whole_numbers() {
         assert_eq!(normalize_integer("1E+2").as_deref(), Some("100"));
-        assert_eq!(normalize_integer("1.50e1"), None);
+        assert_eq!(normalize_integer("1.50e1").as_deref(), Some("15"));
+        assert_eq!(normalize_integer("1.55e1"), None);
+        assert_eq!(normalize_integer("1e9223372036854775807"), None);
+        assert_eq!(normalize_integer("0E+999999").as_deref(), Some("0"));
+        assert_eq!(normalize_integer("-0.0e-5").as_deref(), Some("0"));
         assert_eq!(normalize_integer("1.5e1").as_deref(), Some("15"));
         assert_eq!(normalize_integer("-100.000").as_deref(), Some("-100"));
         assert_eq!(normalize_integer("0.0").as_deref(), Some("0"));
@@ -950,7 +973,10 @@ mod tests {
         assert!(f32::NEG_INFINITY.to_attribute().is_err());
         assert!(1e200f64.to_attribute().is_err());
         assert!(1e-200f64.to_attribute().is_err());
-        assert_eq!(0.0f64.to_attribute().unwrap(), AttributeValue::N("0.0".into()));
+        assert_eq!(
+            0.0f64.to_attribute().unwrap(),
+            AttributeValue::N("0.0".into())
+        );
         assert!(u128::MAX.to_attribute().is_err());
         assert!(10u128.pow(38).to_attribute().is_ok());
     }
@@ -966,8 +992,21 @@ mod tests {
             assert_eq!(SystemTime::from_attribute(av).unwrap(), t);
         }
         assert_eq!(
-            (UNIX_EPOCH + Duration::new(10, 500_000_000)).to_attribute().unwrap(),
+            (UNIX_EPOCH + Duration::new(10, 500_000_000))
+                .to_attribute()
+                .unwrap(),
             AttributeValue::N("10.5".into())
         );
     }
 }
+
+#[cfg(feature = "chrono")]
+mod chrono;
+#[cfg(feature = "rust_decimal")]
+mod decimal;
+#[cfg(feature = "json")]
+pub(crate) mod json;
+#[cfg(feature = "time")]
+mod time;
+#[cfg(feature = "uuid")]
+mod uuid;

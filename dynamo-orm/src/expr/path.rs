@@ -117,6 +117,11 @@ impl<V: ?Sized> Path<V> {
         &self.elements
     }
 
+    /// The elements, outermost first, by value.
+    pub fn into_elements(self) -> Vec<PathElement> {
+        self.elements
+    }
+
     /// The same path with another value type.
     pub fn cast<W: ?Sized>(self) -> Path<W> {
         Path::from_elements(self.elements)
@@ -128,7 +133,8 @@ impl<V: ?Sized> Path<V> {
         V: HasFields,
     {
         let field = pick(V::FIELDS);
-        self.elements.push(PathElement::Name(Cow::Borrowed(field.name())));
+        self.elements
+            .push(PathElement::Name(Cow::Borrowed(field.name())));
         self.cast()
     }
 
@@ -175,6 +181,55 @@ impl<V: ?Sized> fmt::Display for Path<V> {
 impl<V: ?Sized> From<Field<V>> for Path<V> {
     fn from(f: Field<V>) -> Self {
         f.path()
+    }
+}
+
+/// Anything that names a typed attribute path: [`Field`], [`Path`] or `&Path`.
+/// Expression builders take it so a derived field and a nested path read the same.
+///
+/// The value type is an associated type (not a parameter) so the compiler
+/// knows it from the argument alone, and literals next to it infer.
+///
+/// ```
+/// use dynamo_orm::expr::{Field, IntoPath, Path};
+/// const CITY: Field<String> = Field::new("city");
+/// let p: Path<String> = CITY.into_path();
+/// assert_eq!(p.to_string(), "city");
+/// ```
+pub trait IntoPath {
+    /// The Rust type of the value at the path.
+    type Value: ?Sized;
+
+    /// The path.
+    fn into_path(self) -> Path<Self::Value>;
+}
+
+impl<V: ?Sized> IntoPath for Field<V> {
+    type Value = V;
+    #[inline]
+    fn into_path(self) -> Path<V> {
+        self.path()
+    }
+}
+impl<V: ?Sized> IntoPath for &Field<V> {
+    type Value = V;
+    #[inline]
+    fn into_path(self) -> Path<V> {
+        self.path()
+    }
+}
+impl<V: ?Sized> IntoPath for Path<V> {
+    type Value = V;
+    #[inline]
+    fn into_path(self) -> Path<V> {
+        self
+    }
+}
+impl<V: ?Sized> IntoPath for &Path<V> {
+    type Value = V;
+    #[inline]
+    fn into_path(self) -> Path<V> {
+        self.clone()
     }
 }
 

@@ -1,0 +1,222 @@
+//! `to_item` and `from_item` of three shapes (small, medium, large), each by
+//! the derive, by naive hand-written code and by serde_dynamo over serde
+//! derives of the same struct. Before measuring, each shape is checked to
+//! convert to the same item and back to the same struct with all three.
+//!
+//! ```text
+//! cargo bench --bench conversions                 # everything, then the ratio table
+//! cargo bench --bench conversions -- from_item    # a criterion filter
+//! ```
+//!
+//! `from_item` consumes its item: every contender gets a fresh clone made
+//! outside the measurement (`iter_batched`), and the struct it returns is
+//! dropped outside it too. `to_item`'s output is dropped outside the
+//! measurement as well (`iter_with_large_drop`): in use, the item goes to the
+//! SDK and is freed after the request.
+
+use std::fmt::Debug;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use criterion::{BatchSize, Criterion};
+use dynamo_orm::{DynamoItem, Item};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+#[path = "support/shapes.rs"]
+mod shapes;
+#[path = "support/user.rs"]
+mod user;
+
+/// The contenders, in the order they are measured and reported.
+const DERIVE: &str = "derive";
+const HAND: &str = "hand_written";
+const SERDE: &str = "serde_dynamo";
+
+struct Shape<T> {
+    name: &'static str,
+    value: T,
+    hand_to: fn(&T) -> Item,
+    hand_from: fn(&Item) -> Result<T, String>,
+}
+
+fn bench_shape<T>(c: &mut Criterion, shape: Shape<T>)
+where
+    T: DynamoItem + Serialize + DeserializeOwned + PartialEq + Debug,
+{
+    let Shape {
+        name,
+        value,
+        hand_to,
+        hand_from,
+    } = shape;
+    user::assert_conversions_agree(&value, hand_to, hand_from);
+    let item = value.to_item().expect("to_item");
+
+    let mut group = c.benchmark_group(format!("to_item/{name}"));
+    group.bench_function(DERIVE, |b| {
+        b.iter_with_large_drop(|| black_box(&value).to_item())
+    });
+    group.bench_function(HAND, |b| b.iter_with_large_drop(|| hand_to(black_box(&value))));
+    group.bench_function(SERDE, |b| {
+        b.iter_with_large_drop(|| serde_dynamo::to_item::<_, Item>(black_box(&value)))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group(format!("from_item/{name}"));
+    group.bench_function(DERIVE, |b| {
+        b.iter_batched(|| item.clone(), T::from_item, BatchSize::SmallInput)
+    });
+    // The hand-written code reads a borrowed item, as one writes it first; it
+    // is handed the same owned clone and frees it, as the others do.
+    group.bench_function(HAND, |b| {
+        b.iter_batched(|| item.clone(), |i| hand_from(&i), BatchSize::SmallInput)
+    });
+    group.bench_function(SERDE, |b| {
+        b.iter_batched(
+            || item.clone(),
+            serde_dynamo::from_item::<_, T>,
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+fn main() {
+    let started = SystemTime::now();
+    let mut c = Criterion::default().configure_from_args();
+    bench_shape(
+        &mut c,
+        Shape {
+            name: "small",
+            value: shapes::sample_small(),
+            hand_to: shapes::hand_small_to_item,
+            hand_from: shapes::hand_small_from_item,
+        },
+    );
+    bench_shape(
+        &mut c,
+        Shape {
+            name: "medium",
+            value: user::sample_user(),
+            hand_to: user::hand_to_item,
+            hand_from: user::hand_from_item,
+        },
+    );
+    bench_shape(
+        &mut c,
+        Shape {
+            name: "large",
+            value: shapes::sample_large(),
+            hand_to: shapes::hand_large_to_item,
+            hand_from: shapes::hand_large_from_item,
+        },
+    );
+    c.final_summary();
+    // Under `cargo test` criterion runs each benchmark once, without measuring.
+    if std::env::args().any(|a| a == "--bench") {
+        report(started);
+    }
+}
+
+// ------------------------------------------------------------------ the ratio table
+
+/// Where criterion writes its estimates: `$CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else the `criterion` directory of the
+/// target directory this binary was built in.
+fn criterion_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return Some(home.into());
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(Path::new(&target).join("criterion"));
+    }
+    let exe = std::env::current_exe().ok()?;
+    exe.ancestors()
+        .map(|dir| dir.join("criterion"))
+        .find(|dir| dir.is_dir())
+}
+
+/// The median time in nanoseconds criterion estimated for `group/function`
+/// in this run (older results are ignored: a filtered run reports only what
+/// it measured).
+fn median_ns(dir: &Path, group: &str, function: &str, since: SystemTime) -> Option<f64> {
+    let path = dir
+        .join(group.replace('/', "_"))
+        .join(function)
+        .join("new")
+        .join("estimates.json");
+    let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
+    if modified < since {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1_000.0 {
+        format!("{:.2} µs", ns / 1_000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// Prints the medians, the ratios and whether each target is met, as a
+/// markdown table, and saves it for `scripts/bench.sh`.
+fn report(since: SystemTime) {
+    let Some(dir) = criterion_dir() else {
+        eprintln!("criterion's output directory not found; no ratio table");
+        return;
+    };
+    let mut out = String::from(
+        "| conversion | derive | hand-written | serde_dynamo | hand-written / derive | serde_dynamo / derive | target |\n\
+         |---|---:|---:|---:|---:|---:|---|\n",
+    );
+    let mut rows = 0;
+    for direction in ["to_item", "from_item"] {
+        for shape in ["small", "medium", "large"] {
+            let group = format!("{direction}/{shape}");
+            let [Some(derive), Some(hand), Some(serde)] =
+                [DERIVE, HAND, SERDE].map(|f| median_ns(&dir, &group, f, since))
+            else {
+                continue;
+            };
+            let (vs_hand, vs_serde) = (hand / derive, serde / derive);
+            // The issue's targets: to_item >= 2.5x serde_dynamo and no slower
+            // than hand-written; from_item >= 3x serde_dynamo.
+            let target = if direction == "to_item" {
+                let met = vs_serde >= 2.5 && vs_hand >= 1.0;
+                format!(
+                    "≥ 2.5x serde, ≥ 1.0x hand: {}",
+                    if met { "met" } else { "MISSED" }
+                )
+            } else {
+                let met = vs_serde >= 3.0;
+                format!("≥ 3x serde: {}", if met { "met" } else { "MISSED" })
+            };
+            out.push_str(&format!(
+                "| {direction} {shape} | {} | {} | {} | {vs_hand:.2}x | {vs_serde:.2}x | {target} |\n",
+                format_ns(derive),
+                format_ns(hand),
+                format_ns(serde),
+            ));
+            rows += 1;
+        }
+    }
+    if rows == 0 {
+        return;
+    }
+    println!("\nConversions (criterion medians; ratio > 1: the derive is faster)\n\n{out}");
+    if let Some(target) = dir.parent() {
+        let summary = target.join("bench-summary");
+        let written = std::fs::create_dir_all(&summary)
+            .and_then(|()| std::fs::write(summary.join("conversions.md"), &out));
+        if let Err(e) = written {
+            eprintln!("could not save the summary: {e}");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The typed model of the input: the struct's fields or the enum's variants with
+//! their parsed attributes and stored names, keeping references to the user's
+//! tokens for spans.
+
+use syn::ext::IdentExt;
+use syn::{Data as SynData, DeriveInput, Fields, Generics, Ident, Type, Visibility};
+
+use crate::attr::{self, Derive};
+use crate::ctxt::Ctxt;
+
+pub struct Container<'a> {
+    pub ident: &'a Ident,
+    pub vis: &'a Visibility,
+    pub generics: &'a Generics,
+    pub attrs: attr::Container,
+    pub data: Data<'a>,
+    pub derive: Derive,
+}
+
+pub enum Data<'a> {
+    Struct(Vec<Field<'a>>),
+    Enum(Vec<Variant<'a>>),
+}
+
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    pub attrs: attr::Field,
+    /// The attribute name it is stored under (`rename`, else `rename_all` of the field name).
+    /// Meaningless for `skip` and `flatten` fields, which have no attribute of their own.
+    pub name: String,
+}
+
+pub struct Variant<'a> {
+    pub ident: &'a Ident,
+    pub attrs: attr::Variant,
+    /// The string it is stored as.
+    pub name: String,
+}
+
+impl<'a> Container<'a> {
+    /// The model, or `None` when the input has a shape the derive cannot handle
+    /// (the error is in `cx`).
+    pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Option<Self> {
+        let attrs = attr::Container::from_ast(cx, &input.attrs, derive);
+        let rename_all = attrs.rename_all.as_ref().map(|rule| rule.value);
+        let data = match &input.data {
+            SynData::Struct(data) => match &data.fields {
+                Fields::Named(fields) => Data::Struct(
+                    fields
+                        .named
+                        .iter()
+                        .filter_map(|field| {
+                            let ident = field.ident.as_ref()?;
+                            let attrs = attr::Field::from_ast(cx, &field.attrs, derive);
+                            let name = match &attrs.rename {
+                                Some(rename) => rename.value.value(),
+                                None => {
+                                    let name = ident.unraw().to_string();
+                                    match rename_all {
+                                        Some(rule) => rule.apply_to_field(&name),
+                                        None => name,
+                                    }
+                                }
+                            };
+                            Some(Field {
+                                ident,
+                                ty: &field.ty,
+                                attrs,
+                                name,
+                            })
+                        })
+                        .collect(),
+                ),
+                Fields::Unnamed(fields) => {
+                    cx.error_spanned_by(
+                        fields,
+                        format!(
+                            "`#[derive({})]` needs a struct with named fields; tuple structs are not supported",
+                            derive.name()
+                        ),
+                    );
+                    return None;
+                }
+                Fields::Unit => {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        format!(
+                            "`#[derive({})]` needs a struct with named fields; unit structs are not supported",
+                            derive.name()
+                        ),
+                    );
+                    return None;
+                }
+            },
+            SynData::Enum(data) => {
+                if derive == Derive::Item {
+                    cx.error_spanned_by(
+                        data.enum_token,
+                        "`#[derive(DynamoItem)]` needs a struct with named fields; derive `DynamoAttribute` for an enum of unit variants",
+                    );
+                    return None;
+                }
+                if data.variants.is_empty() {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        "`#[derive(DynamoAttribute)]` needs at least one variant",
+                    );
+                    return None;
+                }
+                let mut variants = Vec::with_capacity(data.variants.len());
+                for variant in &data.variants {
+                    if !matches!(variant.fields, Fields::Unit) {
+                        cx.error_spanned_by(
+                            &variant.fields,
+                            format!(
+                                "`#[derive(DynamoAttribute)]` supports enums of unit variants only (stored as strings); variant `{}` has data",
+                                variant.ident
+                            ),
+                        );
+                        continue;
+                    }
+                    let attrs = attr::Variant::from_ast(cx, &variant.attrs);
+                    let name = match &attrs.rename {
+                        Some(rename) => rename.value.value(),
+                        None => {
+                            let name = variant.ident.unraw().to_string();
+                            match rename_all {
+                                Some(rule) => rule.apply_to_variant(&name),
+                                None => name,
+                            }
+                        }
+                    };
+                    variants.push(Variant {
+                        ident: &variant.ident,
+                        attrs,
+                        name,
+                    });
+                }
+                if variants.len() != data.variants.len() {
+                    return None;
+                }
+                Data::Enum(variants)
+            }
+            SynData::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    format!(
+                        "`#[derive({})]` does not support unions; use a struct with named fields",
+                        derive.name()
+                    ),
+                );
+                return None;
+            }
+        };
+        Some(Container {
+            ident: &input.ident,
+            vis: &input.vis,
+            generics: &input.generics,
+            attrs,
+            data,
+            derive,
+        })
+    }
+
+    pub fn fields(&self) -> &[Field<'a>] {
+        match &self.data {
+            Data::Struct(fields) => fields,
+            Data::Enum(_) => &[],
+        }
+    }
+
+    pub fn field(&self, ident: &Ident) -> Option<&Field<'a>> {
+        self.fields()
+            .iter()
+            .find(|field| field.ident.unraw() == ident.unraw())
+    }
+
+    pub fn hash_key(&self) -> Option<&Field<'a>> {
+        self.fields()
+            .iter()
+            .find(|field| field.attrs.hash_key.is_some())
+    }
+
+    pub fn range_key(&self) -> Option<&Field<'a>> {
+        self.fields()
+            .iter()
+            .find(|field| field.attrs.range_key.is_some())
+    }
+
+    pub fn version(&self) -> Option<&Field<'a>> {
+        self.fields()
+            .iter()
+            .find(|field| field.attrs.version.is_some())
+    }
+
+    pub fn ttl(&self) -> Option<&Field<'a>> {
+        self.fields().iter().find(|field| field.attrs.ttl.is_some())
+    }
+}
+
+impl Field<'_> {
+    /// Whether the field has an attribute of its own in the item.
+    pub fn is_stored(&self) -> bool {
+        self.attrs.skip.is_none() && self.attrs.flatten.is_none()
+    }
+}

@@ -1,0 +1,656 @@
+//! Cross-field rules: exactly one hash key, key types DynamoDB accepts, index
+//! parts that exist, one integer version field, no two fields stored under one
+//! name. Every violation is reported at its own token; nothing stops early.
+
+use std::collections::HashMap;
+
+use quote::ToTokens;
+use syn::ext::IdentExt;
+use syn::{GenericArgument, Ident, PathArguments, Type};
+
+use crate::ast::{Container, Data, Field};
+use crate::attr::{self, Derive, Flag, IndexKind, Projection};
+use crate::case;
+use crate::ctxt::Ctxt;
+
+pub fn check(cx: &Ctxt, cont: &Container<'_>) {
+    check_generics(cx, cont);
+    match &cont.data {
+        Data::Struct(fields) => {
+            check_fields(cx, cont, fields);
+            match cont.derive {
+                Derive::Item => {
+                    check_keys(cx, cont, fields);
+                    check_version_and_ttl(cx, fields);
+                    check_table_name(cx, cont);
+                    check_indexes(cx, cont);
+                }
+                Derive::Attribute => check_projection(cx, cont, fields),
+            }
+        }
+        Data::Enum(variants) => {
+            if let Some(fields) = &cont.attrs.fields {
+                cx.error_spanned_by(fields, "`fields` is only allowed on structs");
+            }
+            if let Some(projection_of) = &cont.attrs.projection_of {
+                cx.error_spanned_by(projection_of, "`projection_of` is only allowed on structs");
+            }
+            let mut seen: HashMap<&str, &Ident> = HashMap::new();
+            for variant in variants {
+                if let Some(rename) = &variant.attrs.rename {
+                    if variant.name.is_empty() {
+                        cx.error_spanned_by(&rename.value, "`rename` needs a non-empty name");
+                    }
+                }
+                if let Some(first) = seen.insert(&variant.name, variant.ident) {
+                    let at = match &variant.attrs.rename {
+                        Some(rename) => rename.to_token_stream(),
+                        None => variant.ident.to_token_stream(),
+                    };
+                    cx.error_spanned_by(
+                        at,
+                        format!(
+                            "variant `{}` is stored as {:?}, like variant `{first}`; stored names must be unique",
+                            variant.ident, variant.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_generics(cx: &Ctxt, cont: &Container<'_>) {
+    if !cont.generics.params.is_empty() {
+        cx.error_spanned_by(
+            cont.generics,
+            format!(
+                "generic types are not supported by `#[derive({})]`; derive it on a concrete type, or implement the traits by hand",
+                cont.derive.name()
+            ),
+        );
+    }
+}
+
+/// Rules for each field on its own, and unique stored names.
+fn check_fields(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
+    for field in fields {
+        let attrs = &field.attrs;
+        if let Some(rename) = &attrs.rename {
+            if rename.value.value().is_empty() {
+                cx.error_spanned_by(&rename.value, "`rename` needs a non-empty name");
+            }
+        }
+        if attrs.skip.is_some() {
+            let others: [(&str, Option<&dyn ToTokens>); 6] = [
+                ("rename", attrs.rename.as_ref().map(|a| a as &dyn ToTokens)),
+                (
+                    "default",
+                    attrs.default.as_ref().map(|a| a as &dyn ToTokens),
+                ),
+                (
+                    "version",
+                    attrs.version.as_ref().map(|a| a as &dyn ToTokens),
+                ),
+                ("ttl", attrs.ttl.as_ref().map(|a| a as &dyn ToTokens)),
+                ("with", attrs.with.as_ref().map(|a| a as &dyn ToTokens)),
+                (
+                    "flatten",
+                    attrs.flatten.as_ref().map(|a| a as &dyn ToTokens),
+                ),
+            ];
+            for (name, tokens) in others {
+                if let Some(tokens) = tokens {
+                    cx.error_spanned_by(
+                        tokens,
+                        format!("`{name}` cannot be combined with `skip`: a skipped field is not stored"),
+                    );
+                }
+            }
+        } else if attrs.flatten.is_some() {
+            let others: [(&str, Option<&dyn ToTokens>); 5] = [
+                ("rename", attrs.rename.as_ref().map(|a| a as &dyn ToTokens)),
+                ("with", attrs.with.as_ref().map(|a| a as &dyn ToTokens)),
+                (
+                    "default",
+                    attrs.default.as_ref().map(|a| a as &dyn ToTokens),
+                ),
+                (
+                    "version",
+                    attrs.version.as_ref().map(|a| a as &dyn ToTokens),
+                ),
+                ("ttl", attrs.ttl.as_ref().map(|a| a as &dyn ToTokens)),
+            ];
+            for (name, tokens) in others {
+                if let Some(tokens) = tokens {
+                    cx.error_spanned_by(
+                        tokens,
+                        format!(
+                            "`{name}` cannot be combined with `flatten`: the flattened struct's fields are stored inline under their own names"
+                        ),
+                    );
+                }
+            }
+        }
+        if let (Some(version), Some(_)) = (&attrs.version, &attrs.with) {
+            cx.error_spanned_by(
+                version,
+                "`version` cannot be combined with `with`: the version is stored as a number",
+            );
+        }
+    }
+
+    // A projection takes its names from the item, so they are unique there.
+    if cont.attrs.projection_of.is_some() {
+        return;
+    }
+    let mut seen: HashMap<&str, &Field<'_>> = HashMap::new();
+    for field in fields.iter().filter(|field| field.is_stored()) {
+        if field.name.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(&field.name, field) {
+            let at = match &field.attrs.rename {
+                Some(rename) => rename.to_token_stream(),
+                None => field.ident.to_token_stream(),
+            };
+            cx.error_spanned_by(
+                at,
+                format!(
+                    "field `{}` is stored as {:?}, like field `{}`; two fields cannot share an attribute name",
+                    field.ident.unraw(),
+                    field.name,
+                    first.ident.unraw()
+                ),
+            );
+        }
+    }
+}
+
+/// Exactly one hash key, at most one range key, key types DynamoDB accepts.
+fn check_keys(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
+    let hash_keys: Vec<&Field<'_>> = fields
+        .iter()
+        .filter(|f| f.attrs.hash_key.is_some())
+        .collect();
+    let range_keys: Vec<&Field<'_>> = fields
+        .iter()
+        .filter(|f| f.attrs.range_key.is_some())
+        .collect();
+    let malformed = fields.iter().any(|field| field.attrs.malformed);
+    match hash_keys.first() {
+        // The hash key may be the field whose attribute did not parse.
+        None if malformed => {}
+        None => cx.error_spanned_by(
+            cont.ident,
+            format!(
+                "`{}` has no hash key: mark its partition key field with `#[dynamo(hash_key)]`",
+                cont.ident
+            ),
+        ),
+        Some(first) => {
+            for extra in &hash_keys[1..] {
+                cx.error_spanned_by(
+                    &extra.attrs.hash_key,
+                    format!(
+                        "a second hash key: `{}` is already the hash key, and a table has exactly one",
+                        first.ident.unraw()
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(first) = range_keys.first() {
+        for extra in &range_keys[1..] {
+            cx.error_spanned_by(
+                &extra.attrs.range_key,
+                format!(
+                    "a second range key: `{}` is already the range key, and a table has at most one",
+                    first.ident.unraw()
+                ),
+            );
+        }
+    }
+
+    for field in fields {
+        let role = match (&field.attrs.hash_key, &field.attrs.range_key) {
+            (Some(_), Some(range_key)) => {
+                cx.error_spanned_by(
+                    range_key,
+                    "a field cannot be both the hash key and the range key",
+                );
+                "hash key"
+            }
+            (Some(_), None) => "hash key",
+            (None, Some(_)) => "range key",
+            (None, None) => continue,
+        };
+        if let Some(reason) = non_key_reason(field.ty) {
+            cx.error_spanned_by(field.ty, key_type_message(field.ty, reason));
+        }
+        let forbidden: [(&Option<Flag>, &str); 5] = [
+            (&field.attrs.skip, "be `skip`ped: keys are always stored"),
+            (
+                &field.attrs.flatten,
+                "be `flatten`ed: a key is a single scalar attribute",
+            ),
+            (
+                &field.attrs.default,
+                "have a `default`: keys are always present",
+            ),
+            (
+                &field.attrs.version,
+                "be the `version`: a key cannot change",
+            ),
+            (&field.attrs.ttl, "be the `ttl`"),
+        ];
+        for (flag, what) in forbidden {
+            if let Some(flag) = flag {
+                cx.error_spanned_by(flag, format!("the {role} cannot {what}"));
+            }
+        }
+        if let Some(with) = &field.attrs.with {
+            cx.error_spanned_by(
+                with,
+                format!(
+                    "the {role} cannot use `with`: a key's DynamoDB type comes from its Rust type's `KeyScalar` impl; use a newtype that implements `KeyScalar`"
+                ),
+            );
+        }
+    }
+}
+
+fn check_version_and_ttl(cx: &Ctxt, fields: &[Field<'_>]) {
+    let mut version: Option<&Field<'_>> = None;
+    let mut ttl: Option<&Field<'_>> = None;
+    for field in fields {
+        if let Some(flag) = &field.attrs.version {
+            match version {
+                Some(first) => cx.error_spanned_by(
+                    flag,
+                    format!(
+                        "a second `version` field: field `{}` already holds the version",
+                        first.ident.unraw()
+                    ),
+                ),
+                None => version = Some(field),
+            }
+            if !is_integer(field.ty) {
+                cx.error_spanned_by(
+                    field.ty,
+                    format!(
+                        "the `version` field must have an integer type (i8..i128, u8..u128, isize, usize), not `{}`",
+                        type_text(field.ty)
+                    ),
+                );
+            }
+        }
+        if let Some(flag) = &field.attrs.ttl {
+            match ttl {
+                Some(first) => cx.error_spanned_by(
+                    flag,
+                    format!(
+                        "a second `ttl` field: field `{}` already holds the time to live",
+                        first.ident.unraw()
+                    ),
+                ),
+                None => ttl = Some(field),
+            }
+            if !is_ttl_type(field.ty) {
+                cx.error_spanned_by(
+                    field.ty,
+                    format!(
+                        "the `ttl` field must be an integer (seconds since the Unix epoch), `SystemTime`, or an `Option` of those, not `{}`",
+                        type_text(field.ty)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_table_name(cx: &Ctxt, cont: &Container<'_>) {
+    match &cont.attrs.table {
+        Some(table) => {
+            if let Err(why) = valid_name(&table.value()) {
+                cx.error_spanned_by(table, format!("invalid DynamoDB table name: {why}"));
+            }
+        }
+        None => {
+            let name = case::snake_case(&cont.ident.unraw().to_string());
+            if let Err(why) = valid_name(&name) {
+                cx.error_spanned_by(
+                    cont.ident,
+                    format!(
+                        "the default table name {name:?} (the type name in snake_case) is not a valid DynamoDB table name: {why}; set one with `#[dynamo(table = \"...\")]`"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_indexes(cx: &Ctxt, cont: &Container<'_>) {
+    let mut markers: HashMap<String, &Ident> = HashMap::new();
+    let mut names: HashMap<String, &Ident> = HashMap::new();
+    let table_has_range = cont.range_key().is_some();
+    for index in &cont.attrs.indexes {
+        let marker = &index.marker;
+        let duplicate_marker = markers.insert(marker.unraw().to_string(), marker).is_some();
+        if duplicate_marker {
+            cx.error_spanned_by(marker, format!("index marker `{marker}` is declared twice"));
+        }
+        if *marker == *cont.ident {
+            cx.error_spanned_by(
+                marker,
+                "the index marker type needs a name of its own, not the item's",
+            );
+        }
+
+        let name = index_name(index);
+        let name_tokens = match &index.name {
+            Some(lit) => lit.to_token_stream(),
+            None => marker.to_token_stream(),
+        };
+        if let Err(why) = valid_name(&name) {
+            cx.error_spanned_by(
+                &name_tokens,
+                format!("invalid DynamoDB index name {name:?}: {why}"),
+            );
+        }
+        let first = names.insert(name.clone(), marker);
+        if let (Some(first), false) = (first, duplicate_marker) {
+            cx.error_spanned_by(
+                &name_tokens,
+                format!("two indexes are named {name:?}: `{first}` and `{marker}`"),
+            );
+        }
+
+        match index.kind {
+            IndexKind::Global => match &index.hash {
+                Some(hash) => check_index_key(cx, cont, &hash.value),
+                None => cx.error_spanned_by(
+                    &index.keyword,
+                    format!("`gsi({marker}, ...)` needs its hash key: `hash = field_name`"),
+                ),
+            },
+            IndexKind::Local => {
+                if let Some(hash) = &index.hash {
+                    cx.error_spanned_by(
+                        hash,
+                        "a local secondary index shares the table's hash key; remove `hash = ...` (or make it a `gsi`)",
+                    );
+                }
+                if index.range.is_none() {
+                    cx.error_spanned_by(
+                        &index.keyword,
+                        format!("`lsi({marker}, ...)` needs its range key: `range = field_name`"),
+                    );
+                }
+                if !table_has_range {
+                    cx.error_spanned_by(
+                        &index.keyword,
+                        "a local secondary index needs a table with a range key (`#[dynamo(range_key)]`)",
+                    );
+                }
+            }
+        }
+        if let Some(range) = &index.range {
+            check_index_key(cx, cont, &range.value);
+        }
+        if let Some(attr::Spanned {
+            value: Projection::Include(included),
+            ..
+        }) = &index.projection
+        {
+            for ident in included {
+                match cont.field(ident) {
+                    None => cx.error_spanned_by(
+                        ident,
+                        format!("`include` names `{ident}`, which is not a field of `{}`", cont.ident),
+                    ),
+                    Some(field) => {
+                        if let Some(how) = not_stored(field) {
+                            cx.error_spanned_by(
+                                ident,
+                                format!(
+                                    "`include` names `{ident}`, which is {how} and has no attribute of its own"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_index_key(cx: &Ctxt, cont: &Container<'_>, ident: &Ident) {
+    let Some(field) = cont.field(ident) else {
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "no field `{}` in `{}` to be an index key",
+                ident.unraw(),
+                cont.ident
+            ),
+        );
+        return;
+    };
+    if let Some(how) = not_stored(field) {
+        cx.error_spanned_by(
+            ident,
+            format!("field `{}` is {how} and cannot be an index key", ident.unraw()),
+        );
+        return;
+    }
+    if let Some(reason) = non_key_reason(field.ty) {
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "field `{}`: {}",
+                ident.unraw(),
+                key_type_message(field.ty, reason)
+            ),
+        );
+    }
+    if field.attrs.with.is_some() {
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "field `{}` uses `with` and cannot be an index key: a key's DynamoDB type comes from its Rust type's `KeyScalar` impl",
+                ident.unraw()
+            ),
+        );
+    }
+}
+
+/// Rules of a `DynamoAttribute` struct's `projection_of`.
+fn check_projection(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
+    let Some(projection_of) = &cont.attrs.projection_of else {
+        return;
+    };
+    if let Some(rename_all) = &cont.attrs.rename_all {
+        cx.error_spanned_by(
+            rename_all,
+            "`rename_all` cannot be combined with `projection_of`: the stored names come from the projected item",
+        );
+    }
+    for field in fields {
+        if let Some(rename) = &field.attrs.rename {
+            cx.error_spanned_by(
+                rename,
+                format!(
+                    "`rename` cannot be used in a `projection_of = {}` struct: the stored name comes from the projected item's field `{}`",
+                    type_text(&projection_of.value),
+                    field.ident.unraw()
+                ),
+            );
+        }
+        if let Some(flatten) = &field.attrs.flatten {
+            cx.error_spanned_by(
+                flatten,
+                "`flatten` cannot be used in a `projection_of` struct",
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------- helpers
+
+/// How the field is kept out of the item (`skip`ped, `flatten`ed), if it is.
+fn not_stored(field: &Field<'_>) -> Option<&'static str> {
+    if field.attrs.skip.is_some() {
+        Some("`skip`ped")
+    } else if field.attrs.flatten.is_some() {
+        Some("`flatten`ed")
+    } else {
+        None
+    }
+}
+
+/// The index's DynamoDB name: `name = "..."`, else the marker's name.
+pub fn index_name(index: &attr::Index) -> String {
+    match &index.name {
+        Some(lit) => lit.value(),
+        None => index.marker.unraw().to_string(),
+    }
+}
+
+/// DynamoDB's rule for table and index names: 3 to 255 of `[A-Za-z0-9_.-]`.
+pub fn valid_name(name: &str) -> Result<(), String> {
+    let length = name.chars().count();
+    if !(3..=255).contains(&length) {
+        let unit = if length == 1 { "character" } else { "characters" };
+        return Err(format!("{name:?} is {length} {unit} long; names are 3 to 255 characters"));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
+        return Err(format!(
+            "{name:?} contains {bad:?}; names use only A-Z, a-z, 0-9, '_', '.' and '-'"
+        ));
+    }
+    Ok(())
+}
+
+fn key_type_message(ty: &Type, reason: &str) -> String {
+    format!(
+        "`{}` cannot be a key attribute: {reason}; DynamoDB keys are strings, numbers or binary (`Vec<u8>`)",
+        type_text(ty)
+    )
+}
+
+/// Why `ty` cannot be a key, when its spelling shows it. Other types are
+/// checked by the compiler through a `KeyScalar` bound.
+pub fn non_key_reason(ty: &Type) -> Option<&'static str> {
+    match ungroup(ty) {
+        Type::Tuple(_) => Some("tuples are not scalars"),
+        Type::Array(_) | Type::Slice(_) => Some("arrays are lists, not scalars"),
+        Type::Path(path) if path.qself.is_none() => {
+            let segment = path.path.segments.last()?;
+            match segment.ident.to_string().as_str() {
+                "bool" => Some("booleans cannot be keys"),
+                "Option" => Some("a key attribute is always present, so it cannot be an `Option`"),
+                "Vec"
+                    if type_args(segment)
+                        .first()
+                        .is_some_and(|arg| is_ident(arg, "u8")) =>
+                {
+                    None
+                }
+                "Vec" | "VecDeque" | "LinkedList" => Some("lists are not scalars"),
+                "HashMap" | "BTreeMap" => Some("maps are not scalars"),
+                "HashSet" | "BTreeSet" => Some("sets are not scalars"),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+];
+
+pub fn is_integer(ty: &Type) -> bool {
+    INTEGERS.iter().any(|int| is_ident(ty, int))
+}
+
+fn is_ttl_type(ty: &Type) -> bool {
+    let scalar = |ty: &Type| is_integer(ty) || is_ident(ty, "SystemTime");
+    if scalar(ty) {
+        return true;
+    }
+    match last_segment(ty) {
+        Some(segment) if segment.ident == "Option" => {
+            matches!(type_args(segment).as_slice(), [inner] if scalar(inner))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `ty` is spelled as `String` (or `std::string::String`).
+pub fn is_string(ty: &Type) -> bool {
+    is_ident(ty, "String")
+}
+
+/// `ty` is a path without generic arguments ending in `name` (`u64`, `std::time::SystemTime`).
+fn is_ident(ty: &Type, name: &str) -> bool {
+    last_segment(ty).is_some_and(|segment| segment.ident == name && segment.arguments.is_none())
+}
+
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ungroup(ty) {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        _ => None,
+    }
+}
+
+fn type_args(segment: &syn::PathSegment) -> Vec<&Type> {
+    match &segment.arguments {
+        PathArguments::AngleBracketed(args) => args
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Types from `macro_rules!` arrive wrapped in invisible groups.
+fn ungroup(mut ty: &Type) -> &Type {
+    loop {
+        match ty {
+            Type::Group(group) => ty = &group.elem,
+            Type::Paren(paren) => ty = &paren.elem,
+            _ => return ty,
+        }
+    }
+}
+
+/// The type as the user would write it (`Vec<String>`, not `Vec < String >`).
+pub fn type_text(ty: &Type) -> String {
+    let text = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut prev = ' ';
+    while let Some(ch) = chars.next() {
+        if ch == ' ' {
+            let next = chars.peek().copied().unwrap_or(' ');
+            let keep = prev.is_alphanumeric() && (next.is_alphanumeric() || next == '\'')
+                || prev == ','
+                || prev == ';';
+            if !keep {
+                continue;
+            }
+        }
+        out.push(ch);
+        prev = ch;
+    }
+    out
+}

@@ -1,0 +1,457 @@
+//! The stages called directly with `syn::parse_quote!`: every rule's message,
+//! and what the expansion contains.
+
+use syn::{parse_quote, DeriveInput};
+
+use crate::check::{is_integer, non_key_reason, type_text, valid_name};
+use crate::expand::{derive_attribute, derive_item};
+
+/// The messages of every error, in order.
+fn item_errors(input: DeriveInput) -> Vec<String> {
+    match derive_item(&input) {
+        Ok(_) => Vec::new(),
+        Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+fn attribute_errors(input: DeriveInput) -> Vec<String> {
+    match derive_attribute(&input) {
+        Ok(_) => Vec::new(),
+        Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+/// Asserts exactly one error, containing `needle`.
+#[track_caller]
+fn assert_one(errors: Vec<String>, needle: &str) {
+    assert_eq!(errors.len(), 1, "expected one error containing {needle:?}, got {errors:#?}");
+    assert!(errors[0].contains(needle), "{:?} does not contain {needle:?}", errors[0]);
+}
+
+fn squash(tokens: impl ToString) -> String {
+    tokens.to_string().replace(' ', "")
+}
+
+#[test]
+fn expands_a_valid_item() {
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(table = "users", gsi(ByEmail, hash = email, projection = include(name)))]
+        pub struct User {
+            #[dynamo(hash_key)]
+            username: String,
+            #[dynamo(range_key)]
+            date_joined: i64,
+            email: String,
+            #[dynamo(rename = "full_name")]
+            name: String,
+        }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains("pubstructUserKey{"), "{code}");
+    assert!(code.contains("pubstructUserFields{"));
+    assert!(code.contains("pubstructByEmail;"));
+    assert!(code.contains("::dynamo_orm::__private::HashMap::with_capacity(2usize)"));
+    assert!(code.contains("Projection::Include(&[\"full_name\"])"));
+    assert!(code.contains("pubfnkey(username:impl::dynamo_orm::__private::Into<String>,date_joined:i64)"));
+    assert!(code.contains("\"full_name\"=>__f3=::dynamo_orm::__private::Some(__value)"));
+    assert!(code.contains("const_:()="));
+    assert!(!code.contains("__rest"), "no flatten, no rest map");
+}
+
+#[test]
+fn uses_the_crate_path() {
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(crate = "my::orm")]
+        struct Thing {
+            #[dynamo(hash_key)]
+            id: u64,
+        }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains("my::orm::__private::DynamoItem"));
+    assert!(!code.contains("::dynamo_orm"));
+    assert!(code.contains("table_name:\"thing\""), "default table name");
+}
+
+#[test]
+fn hash_key_rules() {
+    assert_one(
+        item_errors(parse_quote! { struct User { id: String } }),
+        "`User` has no hash key",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] a: String, #[dynamo(hash_key)] b: String }
+        }),
+        "a second hash key: `a` is already the hash key",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User {
+                #[dynamo(hash_key)] a: String,
+                #[dynamo(range_key)] b: i64,
+                #[dynamo(range_key)] c: i64,
+            }
+        }),
+        "a second range key",
+    );
+    assert_one(
+        item_errors(parse_quote! { struct User { #[dynamo(hash_key, skip)] a: String } }),
+        "the hash key cannot be `skip`ped",
+    );
+    assert_one(
+        item_errors(parse_quote! { struct User { #[dynamo(hash_key, default)] a: String } }),
+        "the hash key cannot have a `default`",
+    );
+    assert_one(
+        item_errors(parse_quote! { struct User { #[dynamo(hash_key, with = m)] a: String } }),
+        "the hash key cannot use `with`",
+    );
+    // A misspelt key is the only error: the missing hash key may be that field.
+    assert_one(
+        item_errors(parse_quote! { struct User { #[dynamo(hashkey)] a: String } }),
+        "did you mean `hash_key`?",
+    );
+}
+
+#[test]
+fn key_types() {
+    for (ty, reason) in [
+        (quote::quote!(bool), "booleans"),
+        (quote::quote!(Option<String>), "`Option`"),
+        (quote::quote!(Vec<String>), "lists"),
+        (quote::quote!(std::collections::VecDeque<u8>), "lists"),
+        (quote::quote!(HashMap<String, u8>), "maps"),
+        (quote::quote!(BTreeSet<u8>), "sets"),
+        (quote::quote!((String, u8)), "tuples"),
+        (quote::quote!([u8; 4]), "arrays"),
+    ] {
+        let input: DeriveInput = parse_quote! { struct User { #[dynamo(hash_key)] id: #ty } };
+        assert_one(item_errors(input), reason);
+    }
+    for ty in [quote::quote!(Vec<u8>), quote::quote!(String), quote::quote!(MyId)] {
+        let input: DeriveInput = parse_quote! { struct User { #[dynamo(hash_key)] id: #ty } };
+        assert!(item_errors(input).is_empty(), "{ty} is accepted (or left to `KeyScalar`)");
+    }
+    let ty: syn::Type = parse_quote!(std::vec::Vec<::core::primitive::u8>);
+    assert_eq!(non_key_reason(&ty), None);
+}
+
+#[test]
+fn version_and_ttl_rules() {
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(version)] v: String }
+        }),
+        "must have an integer type",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User {
+                #[dynamo(hash_key)] id: String,
+                #[dynamo(version)] v: u64,
+                #[dynamo(version)] w: u64,
+            }
+        }),
+        "a second `version` field: field `v`",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(ttl)] t: String }
+        }),
+        "the `ttl` field must be an integer",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(ttl)] a: i64, #[dynamo(ttl)] b: i64 }
+        }),
+        "a second `ttl` field",
+    );
+    for ty in [
+        quote::quote!(i64),
+        quote::quote!(std::time::SystemTime),
+        quote::quote!(Option<u32>),
+        quote::quote!(Option<SystemTime>),
+    ] {
+        let input: DeriveInput = parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(ttl)] t: #ty }
+        };
+        assert!(item_errors(input).is_empty(), "{ty} is a TTL type");
+    }
+    assert!(is_integer(&parse_quote!(::core::primitive::u128)));
+    assert!(!is_integer(&parse_quote!(f64)));
+    assert!(!is_integer(&parse_quote!(Option<u64>)));
+}
+
+#[test]
+fn attribute_syntax() {
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(tabel = "users")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "unknown `dynamo` attribute `tabel` on a struct; did you mean `table`?",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(shards = 3)]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "expected one of: table, rename_all, crate, gsi, lsi, key, fields",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(rename = "a", rename = "b")] x: u8 }
+        }),
+        "duplicate `rename` attribute",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = "users")]
+            #[dynamo(table = "people")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "duplicate `table` attribute",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = 5)]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "expected a string literal",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(rename_all = "bogus")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "unknown `rename_all` rule \"bogus\"",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(skip = true)] x: u8 }
+        }),
+        "`skip` takes no value",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(rename)] x: u8 }
+        }),
+        "`rename` needs a value",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(crate = "not a path")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "expected the path of the dynamo-orm crate",
+    );
+}
+
+#[test]
+fn names() {
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = "a b")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "invalid DynamoDB table name",
+    );
+    assert_one(
+        item_errors(parse_quote! { struct Ab { #[dynamo(hash_key)] id: String } }),
+        "the default table name \"ab\"",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(rename = "")] x: u8 }
+        }),
+        "`rename` needs a non-empty name",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(rename = "id")] x: u8 }
+        }),
+        "field `x` is stored as \"id\", like field `id`",
+    );
+    // Collisions are checked after `rename_all`.
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(rename_all = "camelCase")]
+            #[allow(non_snake_case)]
+            struct User { #[dynamo(hash_key)] user_id: String, userId: u8 }
+        }),
+        "stored as \"userId\"",
+    );
+    assert_eq!(valid_name("users"), Ok(()));
+    assert_eq!(valid_name("my-table.v2_x"), Ok(()));
+    assert!(valid_name("ab").is_err());
+    assert!(valid_name(&"x".repeat(256)).is_err());
+    assert!(valid_name("tâble").is_err());
+}
+
+#[test]
+fn field_combinations() {
+    for (attrs, needle) in [
+        (quote::quote!(skip, rename = "x"), "`rename` cannot be combined with `skip`"),
+        (quote::quote!(skip, default), "`default` cannot be combined with `skip`"),
+        (quote::quote!(skip, with = m), "`with` cannot be combined with `skip`"),
+        (quote::quote!(flatten, rename = "x"), "`rename` cannot be combined with `flatten`"),
+        (quote::quote!(flatten, with = m), "`with` cannot be combined with `flatten`"),
+    ] {
+        let input: DeriveInput = parse_quote! {
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(#attrs)] x: Inner }
+        };
+        assert_one(item_errors(input), needle);
+    }
+}
+
+#[test]
+fn index_rules() {
+    let item = |attr: proc_macro2::TokenStream| -> DeriveInput {
+        parse_quote! {
+            #[dynamo(#attr)]
+            struct User {
+                #[dynamo(hash_key)] id: String,
+                #[dynamo(range_key)] at: i64,
+                email: String,
+                tags: Vec<String>,
+                #[dynamo(skip)] cache: u8,
+            }
+        }
+    };
+    let cases = [
+        (quote::quote!(gsi(ByEmail, hash = mail)), "no field `mail` in `User`"),
+        (quote::quote!(gsi(ByTag, hash = tags)), "field `tags`: `Vec<String>` cannot be a key attribute"),
+        (quote::quote!(gsi(ByCache, hash = cache)), "field `cache` is `skip`ped"),
+        (quote::quote!(gsi(ByEmail, range = email)), "needs its hash key"),
+        (quote::quote!(lsi(ByEmail, hash = id, range = email)), "shares the table's hash key"),
+        (quote::quote!(lsi(ByEmail)), "needs its range key"),
+        (quote::quote!(gsi(hash = email)), "needs the name of its marker type first"),
+        (quote::quote!(gsi(ByEmail, hash = email, colour = red)), "expected one of: hash, range, name, projection"),
+        (quote::quote!(gsi(ByEmail, hash = email, projection = include(nope))), "`include` names `nope`"),
+        (quote::quote!(gsi(ByEmail, hash = email, projection = some)), "expected `all`, `keys_only` or `include"),
+        (quote::quote!(gsi(ByEmail, hash = email, name = "x")), "invalid DynamoDB index name"),
+        (quote::quote!(gsi(ByEmail, hash = email), gsi(ByEmail, hash = id)), "index marker `ByEmail` is declared twice"),
+        (quote::quote!(gsi(A1, hash = email, name = "idx"), gsi(B1, hash = id, name = "idx")), "two indexes are named \"idx\""),
+        (quote::quote!(gsi(User, hash = email)), "needs a name of its own"),
+        (quote::quote!(gsi = "x"), "expected a list"),
+    ];
+    for (attr, needle) in cases {
+        assert_one(item_errors(item(attr)), needle);
+    }
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(lsi(ByEmail, range = email))]
+            struct User { #[dynamo(hash_key)] id: String, email: String }
+        }),
+        "needs a table with a range key",
+    );
+    assert!(item_errors(item(quote::quote!(
+        gsi(ByEmail, hash = email, range = at, name = "by-email", projection = keys_only),
+        lsi(ByEmailLocal, range = email, projection = include(tags))
+    )))
+    .is_empty());
+}
+
+#[test]
+fn shapes() {
+    assert_one(item_errors(parse_quote! { struct User(String); }), "tuple structs are not supported");
+    assert_one(item_errors(parse_quote! { struct User; }), "unit structs are not supported");
+    assert_one(item_errors(parse_quote! { union U { a: u8 } }), "does not support unions");
+    assert_one(item_errors(parse_quote! { enum Role { A } }), "derive `DynamoAttribute` for an enum");
+    assert_one(
+        item_errors(parse_quote! { struct Wrapper<T> { #[dynamo(hash_key)] id: T } }),
+        "generic types are not supported by `#[derive(DynamoItem)]`",
+    );
+    assert_one(
+        attribute_errors(parse_quote! { enum Shape { Circle { r: f64 }, Dot } }),
+        "variant `Circle` has data",
+    );
+    assert_one(attribute_errors(parse_quote! { enum Never {} }), "at least one variant");
+    assert!(attribute_errors(parse_quote! { enum Role { Admin, #[dynamo(rename = "x")] User } }).is_empty());
+    assert_one(
+        attribute_errors(parse_quote! { enum Role { A, #[dynamo(rename = "A")] B } }),
+        "variant `B` is stored as \"A\", like variant `A`",
+    );
+}
+
+#[test]
+fn item_only_attributes_on_dynamo_attribute() {
+    for (field_attr, key) in [
+        (quote::quote!(hash_key), "hash_key"),
+        (quote::quote!(range_key), "range_key"),
+        (quote::quote!(version), "version"),
+        (quote::quote!(ttl), "ttl"),
+    ] {
+        let input: DeriveInput = parse_quote! { struct Address { #[dynamo(#field_attr)] city: u64 } };
+        assert_one(
+            attribute_errors(input),
+            &format!("`{key}` is only allowed with `#[derive(DynamoItem)]`"),
+        );
+    }
+    for container in [
+        quote::quote!(table = "x"),
+        quote::quote!(gsi(A, hash = city)),
+        quote::quote!(key = K),
+    ] {
+        let input: DeriveInput = parse_quote! { #[dynamo(#container)] struct Address { city: String } };
+        assert_one(attribute_errors(input), "is only allowed with `#[derive(DynamoItem)]`");
+    }
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(projection_of = User)]
+            struct Summary { #[dynamo(hash_key)] id: String }
+        }),
+        "`projection_of` is only allowed with `#[derive(DynamoAttribute)]`",
+    );
+}
+
+#[test]
+fn projections() {
+    assert_one(
+        attribute_errors(parse_quote! {
+            #[dynamo(projection_of = User)]
+            struct Summary { #[dynamo(rename = "n")] name: String }
+        }),
+        "`rename` cannot be used in a `projection_of = User` struct",
+    );
+    assert_one(
+        attribute_errors(parse_quote! {
+            #[dynamo(projection_of = User, rename_all = "camelCase")]
+            struct Summary { name: String }
+        }),
+        "`rename_all` cannot be combined with `projection_of`",
+    );
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(projection_of = User)]
+        struct Summary { name: String, #[dynamo(skip)] loaded: bool }
+    };
+    let code = squash(derive_attribute(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains("<UserasHasFields>::FIELDS.name") || code.contains("<Useras::dynamo_orm::__private::HasFields>::FIELDS.name"), "{code}");
+    assert!(code.contains("implProjectionOf<User>forSummary") || code.contains("::dynamo_orm::__private::ProjectionOf<User>forSummary"));
+}
+
+#[test]
+fn reports_every_mistake_at_once() {
+    let errors = item_errors(parse_quote! {
+        #[dynamo(table = "u", rename_all = "Title Case")]
+        #[dynamo(gsi(ByEmail, hash = mail))]
+        struct User {
+            #[dynamo(hash_key)] username: String,
+            #[dynamo(hash_key)] email: String,
+            #[dynamo(version)] version: f64,
+            #[dynamo(nickname = "nick")] nickname: Option<String>,
+            #[dynamo(skip, rename = "cache")] cache: Option<String>,
+        }
+    });
+    assert_eq!(errors.len(), 7, "{errors:#?}");
+}
+
+#[test]
+fn types_print_as_written() {
+    assert_eq!(type_text(&parse_quote!(Vec<String>)), "Vec<String>");
+    assert_eq!(type_text(&parse_quote!(HashMap<String, Vec<u8>>)), "HashMap<String, Vec<u8>>");
+    assert_eq!(type_text(&parse_quote!(&'static str)), "&'static str");
+    assert_eq!(type_text(&parse_quote!([u8; 4])), "[u8; 4]");
+    assert_eq!(type_text(&parse_quote!(std::time::SystemTime)), "std::time::SystemTime");
+}

@@ -1,0 +1,464 @@
+//! What the derives generate, checked through the runtime's traits: round
+//! trips with every field option, decode errors naming paths, the schema
+//! constants, keys, typed fields and projections.
+
+use std::collections::HashSet;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use dynamo_orm::expr::Field;
+use dynamo_orm::{
+    AttributeMap, AttributeValue, DecodeError, DecodeErrorKind, DynamoAttribute, DynamoItem,
+    EncodeError, FromAttribute, HasFields, Index, IndexKind, IntoAttribute, Item, KeyAttribute,
+    KeyScalar, NoRange, PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType,
+};
+
+#[derive(DynamoAttribute, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[dynamo(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Role {
+    Admin,
+    #[dynamo(rename = "regular")]
+    Member,
+    SuperUser,
+}
+
+#[derive(DynamoAttribute, Debug, Clone, PartialEq, Default)]
+struct Address {
+    city: String,
+    #[dynamo(rename = "zip_code")]
+    zip: Option<String>,
+}
+
+#[derive(DynamoAttribute, Debug, Clone, PartialEq, Default)]
+struct Audit {
+    created_by: String,
+    #[dynamo(rename = "audit_note")]
+    note: Option<String>,
+}
+
+/// Money stored as a decimal string: `1234` cents is `"12.34"`.
+mod cents {
+    use dynamo_orm::{AttributeValue, DecodeError, EncodeError};
+
+    pub fn to_attribute(cents: &i64) -> Result<AttributeValue, EncodeError> {
+        if *cents < 0 {
+            return Err(EncodeError::invalid("negative balance"));
+        }
+        Ok(AttributeValue::S(format!("{}.{:02}", cents / 100, cents % 100)))
+    }
+
+    pub fn from_attribute(value: AttributeValue) -> Result<i64, DecodeError> {
+        let AttributeValue::S(text) = value else {
+            return Err(DecodeError::type_mismatch("S", &value));
+        };
+        let (units, hundredths) = text
+            .split_once('.')
+            .ok_or_else(|| DecodeError::invalid("an amount like 12.34", &text))?;
+        let parse = |s: &str| s.parse::<i64>().map_err(|e| DecodeError::invalid("an amount", e));
+        Ok(parse(units)? * 100 + parse(hundredths)?)
+    }
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = "users", rename_all = "camelCase")]
+#[dynamo(gsi(ByEmail, hash = email, projection = keys_only))]
+#[dynamo(gsi(ByCity, hash = city_code, range = date_joined, name = "city-index", projection = include(nickname, login_count)))]
+#[dynamo(lsi(ByScore, range = score))]
+struct User {
+    #[dynamo(hash_key)]
+    username: String,
+    #[dynamo(range_key)]
+    date_joined: i64,
+    email: String,
+    #[dynamo(rename = "city")]
+    city_code: String,
+    score: u32,
+    nickname: Option<String>,
+    roles: HashSet<Role>,
+    tags: HashSet<String>,
+    role: Role,
+    address: Address,
+    friends: Vec<Address>,
+    #[dynamo(flatten)]
+    audit: Audit,
+    #[dynamo(with = cents)]
+    balance: i64,
+    #[dynamo(default)]
+    login_count: u64,
+    #[dynamo(skip)]
+    cache: Option<String>,
+    #[dynamo(version)]
+    version: u32,
+    #[dynamo(ttl)]
+    expires_at: Option<SystemTime>,
+}
+
+fn user() -> User {
+    User {
+        username: "john".into(),
+        date_joined: 1_366_056_668,
+        email: "john@example.com".into(),
+        city_code: "LDN".into(),
+        score: 42,
+        nickname: None,
+        roles: [Role::Admin, Role::SuperUser].into_iter().collect(),
+        tags: HashSet::new(),
+        role: Role::Member,
+        address: Address { city: "London".into(), zip: Some("N1".into()) },
+        friends: vec![
+            Address { city: "Paris".into(), zip: None },
+            Address { city: "Rome".into(), zip: None },
+            Address { city: "Oslo".into(), zip: Some("0150".into()) },
+        ],
+        audit: Audit { created_by: "admin".into(), note: None },
+        balance: 1234,
+        login_count: 7,
+        cache: None,
+        version: 3,
+        expires_at: Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
+    }
+}
+
+fn s(text: &str) -> AttributeValue {
+    AttributeValue::S(text.into())
+}
+
+fn n(text: &str) -> AttributeValue {
+    AttributeValue::N(text.into())
+}
+
+#[test]
+fn writes_every_option() {
+    let item = user().to_item().unwrap();
+    assert_eq!(item["username"], s("john"));
+    assert_eq!(item["dateJoined"], n("1366056668"));
+    assert_eq!(item["city"], s("LDN"), "rename wins over rename_all");
+    assert_eq!(item["role"], s("regular"));
+    assert_eq!(item["balance"], s("12.34"), "with module");
+    assert_eq!(item["loginCount"], n("7"));
+    assert_eq!(item["version"], n("3"));
+    assert_eq!(item["expiresAt"], n("1700000000"));
+    assert_eq!(item["created_by"], s("admin"), "flattened fields keep their own names");
+    let AttributeValue::Ss(roles) = &item["roles"] else {
+        panic!("roles is a string set: {:?}", item["roles"]);
+    };
+    let roles: HashSet<&str> = roles.iter().map(String::as_str).collect();
+    assert_eq!(roles, HashSet::from(["ADMIN", "SUPER_USER"]));
+    let AttributeValue::M(address) = &item["address"] else {
+        panic!("address is a map");
+    };
+    assert_eq!(address["city"], s("London"));
+    assert_eq!(address["zip_code"], s("N1"));
+    let AttributeValue::L(friends) = &item["friends"] else {
+        panic!("friends is a list");
+    };
+    assert_eq!(friends.len(), 3);
+    for absent in ["nickname", "tags", "cache", "audit_note", "audit"] {
+        assert!(!item.contains_key(absent), "{absent} is left out");
+    }
+    assert_eq!(item.len(), 14);
+    assert!(User::ATTRIBUTE_COUNT >= item.len());
+}
+
+#[test]
+fn round_trips() {
+    let original = user();
+    let item = original.to_item().unwrap();
+    assert_eq!(User::from_item(item.clone()).unwrap(), original);
+    let mut rest = item;
+    rest.insert("unknown".into(), s("ignored"));
+    assert_eq!(User::read_attributes(&mut rest).unwrap(), original);
+    assert_eq!(rest.len(), 1, "read_attributes removes what it reads");
+
+    let nested = original.to_attribute().unwrap();
+    assert!(matches!(nested, AttributeValue::M(_)));
+    assert_eq!(User::from_attribute(nested).unwrap(), original);
+}
+
+#[test]
+fn reads_absent_and_null_values() {
+    let mut item = user().to_item().unwrap();
+    item.insert("nickname".into(), AttributeValue::Null(true));
+    item.remove("loginCount");
+    item.remove("expiresAt");
+    item.remove("tags");
+    let read = User::from_item(item.clone()).unwrap();
+    assert_eq!(read.nickname, None, "NULL reads as None");
+    assert_eq!(read.login_count, 0, "missing `default` field");
+    assert_eq!(read.expires_at, None);
+    assert!(read.tags.is_empty(), "missing set reads as empty");
+    assert_eq!(read.cache, None, "skipped field is Default");
+
+    item.insert("loginCount".into(), AttributeValue::Null(true));
+    assert_eq!(User::from_item(item).unwrap().login_count, 0, "NULL `default` field");
+}
+
+#[test]
+fn decode_errors_name_the_path() {
+    let item = user().to_item().unwrap();
+
+    let mut missing = item.clone();
+    missing.remove("email");
+    let err = User::from_item(missing).unwrap_err();
+    assert_eq!(err.kind(), &DecodeErrorKind::Missing);
+    assert_eq!(err.path().to_string(), "email");
+
+    let mut nested = item.clone();
+    let AttributeValue::M(mut address) = nested["address"].clone() else {
+        panic!("address is a map");
+    };
+    address.insert("city".into(), n("5"));
+    nested.insert("address".into(), AttributeValue::M(address));
+    let err = User::from_item(nested).unwrap_err();
+    assert_eq!(err.path().to_string(), "address.city");
+    assert_eq!((err.expected(), err.found()), (Some("S"), Some("N")));
+
+    let mut listed = item.clone();
+    let AttributeValue::L(mut friends) = listed["friends"].clone() else {
+        panic!("friends is a list");
+    };
+    friends[2] = AttributeValue::M(Item::from([("zip_code".to_owned(), s("0150"))]));
+    listed.insert("friends".into(), AttributeValue::L(friends));
+    let err = User::from_item(listed).unwrap_err();
+    assert_eq!(err.path().to_string(), "friends[2].city");
+    assert_eq!(err.kind(), &DecodeErrorKind::Missing);
+
+    let mut custom = item.clone();
+    custom.insert("balance".into(), s("lots"));
+    let err = User::from_item(custom).unwrap_err();
+    assert_eq!(err.path().to_string(), "balance");
+
+    let mut flattened = item.clone();
+    flattened.remove("created_by");
+    let err = User::from_item(flattened).unwrap_err();
+    assert_eq!(err.path().to_string(), "created_by");
+
+    let mut role = item;
+    role.insert("role".into(), s("ROOT"));
+    let err = User::from_item(role).unwrap_err();
+    assert_eq!(err.path().to_string(), "role");
+    assert_eq!(
+        err.to_string(),
+        "attribute `role`: expected one of: ADMIN, regular, SUPER_USER: unknown variant \"ROOT\""
+    );
+}
+
+#[test]
+fn encode_errors_name_the_path() {
+    let mut broken = user();
+    broken.balance = -1;
+    let err = broken.to_item().unwrap_err();
+    assert_eq!(err.path().to_string(), "balance");
+
+    let mut nan = user();
+    nan.friends.clear();
+    assert!(nan.to_item().is_ok());
+}
+
+#[test]
+fn schema_constants() {
+    let schema = User::SCHEMA;
+    assert_eq!(schema.table_name, "users");
+    assert_eq!(schema.hash_key, KeyAttribute { name: "username", scalar_type: ScalarType::S });
+    assert_eq!(
+        schema.range_key,
+        Some(KeyAttribute { name: "dateJoined", scalar_type: ScalarType::N })
+    );
+    assert_eq!(schema.version_attribute, Some("version"));
+    assert_eq!(schema.ttl_attribute, Some("expiresAt"));
+    assert_eq!(schema.indexes.len(), 3);
+
+    let by_email = schema.index("ByEmail").unwrap();
+    assert_eq!(by_email.kind, IndexKind::Global);
+    assert_eq!(by_email.hash_key, KeyAttribute { name: "email", scalar_type: ScalarType::S });
+    assert_eq!(by_email.range_key, None);
+    assert_eq!(by_email.projection, Projection::KeysOnly);
+
+    let by_city = schema.index("city-index").unwrap();
+    assert_eq!(by_city.hash_key.name, "city");
+    assert_eq!(by_city.range_key.map(|k| k.name), Some("dateJoined"));
+    assert_eq!(by_city.projection, Projection::Include(&["nickname", "loginCount"]));
+    assert_eq!(*by_city, ByCity::SCHEMA);
+
+    let by_score = schema.index("ByScore").unwrap();
+    assert_eq!(by_score.kind, IndexKind::Local);
+    assert_eq!(by_score.hash_key, schema.hash_key, "a local index shares the hash key");
+    assert_eq!(by_score.range_key, Some(KeyAttribute { name: "score", scalar_type: ScalarType::N }));
+    assert_eq!(by_score.projection, Projection::All);
+
+    assert_eq!(ByCity::INDEX_NAME, Some("city-index"));
+    assert!(ByCity::GLOBAL);
+    assert!(!ByScore::GLOBAL);
+    assert_eq!(<ByEmail as QueryTarget>::HASH_KEY.name, "email");
+    assert_eq!(<ByEmail as QueryTarget>::RANGE_KEY, None);
+
+    fn index_types<I: QueryTarget<Item = User, Hash = H, Range = R>, H, R>() {}
+    index_types::<ByEmail, String, NoRange>();
+    index_types::<ByCity, String, i64>();
+    index_types::<ByScore, String, u32>();
+    fn key_types<T: DynamoItem<HashKey = String, RangeKey = i64, Key = UserKey>>() {}
+    key_types::<User>();
+
+    let keys: Vec<&str> = schema.key_attributes().iter().map(|k| k.name).collect();
+    assert_eq!(keys, ["username", "dateJoined", "email", "city", "score"]);
+}
+
+#[test]
+fn keys() {
+    let user = user();
+    assert_eq!(User::key("john", 1_366_056_668), user.key());
+    assert_eq!(
+        UserKey::new(String::from("john"), 1_366_056_668),
+        UserKey { username: "john".into(), date_joined: 1_366_056_668 }
+    );
+    assert_eq!(UserKey::from(("john".to_owned(), 1_366_056_668)), user.key());
+
+    let key_item = user.key().to_key_item().unwrap();
+    assert_eq!(key_item.len(), 2);
+    assert_eq!(key_item["username"], s("john"));
+    assert_eq!(key_item["dateJoined"], n("1366056668"));
+    assert_eq!(UserKey::from_key_item(&key_item).unwrap(), user.key());
+    let full = user.to_item().unwrap();
+    assert_eq!(UserKey::from_key_item(&full).unwrap(), user.key(), "other attributes are ignored");
+
+    let mut partial = key_item;
+    partial.remove("dateJoined");
+    let err = UserKey::from_key_item(&partial).unwrap_err();
+    assert_eq!(err.path().to_string(), "dateJoined");
+    assert_eq!(err.kind(), &DecodeErrorKind::Missing);
+}
+
+#[test]
+fn versions() {
+    let mut user = user();
+    assert_eq!(user.version(), 3);
+    user.set_version(4);
+    assert_eq!(user.version, 4);
+    user.set_version(u64::MAX);
+    assert_eq!(user.version, 4, "a version that does not fit is not stored");
+
+    #[derive(DynamoItem)]
+    #[dynamo(table = "plain")]
+    struct Plain {
+        #[dynamo(hash_key)]
+        id: u64,
+    }
+    let mut plain = Plain { id: 1 };
+    assert_eq!(plain.version(), 0);
+    plain.set_version(9);
+    assert_eq!(plain.id, 1);
+    assert_eq!(Plain::key(1), plain.key());
+    assert_eq!(PlainKey::from(1), plain.key());
+    assert_eq!(Plain::SCHEMA.range_key, None);
+    assert_eq!(Plain::SCHEMA.version_attribute, None);
+}
+
+#[test]
+fn typed_fields() {
+    assert_eq!(User::FIELDS.address.at(|a| a.city).to_string(), "address.city");
+    assert_eq!(User::FIELDS.city_code.name(), "city");
+    assert_eq!(User::FIELDS.date_joined.name(), "dateJoined");
+    assert_eq!(User::FIELDS.audit.created_by.name(), "created_by");
+    assert_eq!(User::FIELDS.audit.note.name(), "audit_note");
+    let _: Field<Option<SystemTime>> = User::FIELDS.expires_at;
+    let _: Field<i64> = <User as HasFields>::FIELDS.balance;
+    assert_eq!(Address::FIELDS.zip.name(), "zip_code");
+
+    let mut names = Vec::new();
+    User::attribute_names(&mut names);
+    assert!(names.contains(&"created_by") && names.contains(&"audit_note"));
+    assert!(!names.contains(&"cache"));
+    assert_eq!(names.len(), User::ATTRIBUTE_COUNT);
+}
+
+#[derive(DynamoAttribute, Debug, PartialEq)]
+#[dynamo(projection_of = User)]
+struct UserSummary {
+    username: String,
+    city_code: String,
+    #[dynamo(default)]
+    login_count: u64,
+    #[dynamo(skip)]
+    loaded: bool,
+}
+
+#[test]
+fn projections() {
+    fn projects<P: ProjectionOf<User>>() {}
+    projects::<UserSummary>();
+    projects::<User>();
+
+    let item = user().to_item().unwrap();
+    let summary = UserSummary::from_map(item).unwrap();
+    assert_eq!(
+        summary,
+        UserSummary { username: "john".into(), city_code: "LDN".into(), login_count: 7, loaded: false }
+    );
+    assert_eq!(UserSummary::FIELDS.city_code.name(), "city");
+    assert_eq!(UserSummary::FIELDS.login_count.name(), "loginCount");
+    let mut names = Vec::new();
+    UserSummary::attribute_names(&mut names);
+    assert_eq!(names, ["username", "city", "loginCount"]);
+
+    let partial = Item::from([("username".to_owned(), s("ann")), ("city".to_owned(), s("Rome"))]);
+    assert_eq!(UserSummary::from_map(partial).unwrap().login_count, 0);
+    let err = UserSummary::from_map(Item::new()).unwrap_err();
+    assert_eq!(err.path().to_string(), "username");
+}
+
+#[test]
+fn unit_enums() {
+    assert_eq!(Role::Admin.to_attribute().unwrap(), s("ADMIN"));
+    assert_eq!(Role::Member.to_attribute().unwrap(), s("regular"));
+    assert_eq!(Role::SuperUser.to_attribute().unwrap(), s("SUPER_USER"));
+    assert_eq!(Role::from_attribute(s("SUPER_USER")).unwrap(), Role::SuperUser);
+    let err = Role::from_attribute(n("1")).unwrap_err();
+    assert_eq!((err.expected(), err.found()), (Some("S"), Some("N")));
+    assert_eq!(<Role as KeyScalar>::SCALAR_TYPE, ScalarType::S);
+
+    let roles: HashSet<Role> = [Role::Admin].into_iter().collect();
+    assert_eq!(roles.to_attribute().unwrap(), AttributeValue::Ss(vec!["ADMIN".into()]));
+    let read = HashSet::<Role>::from_attribute(AttributeValue::Ss(vec!["regular".into(), "ADMIN".into()]));
+    assert_eq!(read.unwrap(), HashSet::from([Role::Member, Role::Admin]));
+    let err = HashSet::<Role>::from_attribute(AttributeValue::Ss(vec!["ADMIN".into(), "x".into()]))
+        .unwrap_err();
+    assert_eq!(err.path().to_string(), "[1]");
+
+    /// An enum as a key.
+    #[derive(DynamoItem)]
+    #[dynamo(table = "by_role")]
+    struct ByRoleItem {
+        #[dynamo(hash_key)]
+        role: Role,
+    }
+    assert_eq!(ByRoleItem::SCHEMA.hash_key.scalar_type, ScalarType::S);
+    assert_eq!(ByRoleItem { role: Role::Admin }.key().to_key_item().unwrap()["role"], s("ADMIN"));
+}
+
+#[test]
+fn default_table_name_is_snake_case() {
+    #[derive(DynamoItem)]
+    struct UserProfile {
+        #[dynamo(hash_key)]
+        id: String,
+    }
+    assert_eq!(UserProfile::SCHEMA.table_name, "user_profile");
+
+    #[derive(DynamoItem)]
+    #[dynamo(key = ProfileId, fields = ProfilePaths)]
+    struct Profile {
+        #[dynamo(hash_key, rename = "pk")]
+        id: Vec<u8>,
+    }
+    assert_eq!(Profile::SCHEMA.table_name, "profile");
+    assert_eq!(Profile::SCHEMA.hash_key.scalar_type, ScalarType::B);
+    let key: ProfileId = Profile::key(vec![1, 2]);
+    assert_eq!(key.to_key_item().unwrap()["pk"], AttributeValue::B(vec![1, 2].into()));
+    let paths: ProfilePaths = Profile::FIELDS;
+    assert_eq!(paths.id.name(), "pk");
+}
+
+#[test]
+fn unused_imports_are_used() {
+    let _ = DecodeError::missing("x");
+    let _ = EncodeError::invalid("x");
+}

@@ -1,0 +1,59 @@
+//! `#[dynamo(crate = "...")]`: the derives reach the runtime through another path,
+//! for a renamed dependency or a re-export from a facade crate.
+
+mod db {
+    /// A facade re-exporting the runtime under another name.
+    pub use ::dynamo_orm as orm;
+}
+
+use db::orm as renamed;
+
+use renamed::{AttributeMap, AttributeValue, DynamoAttribute, DynamoItem, Index};
+
+#[derive(DynamoAttribute, Debug, PartialEq, Clone, Copy, Eq, Hash)]
+#[dynamo(crate = "renamed")]
+enum Color {
+    Red,
+    Blue,
+}
+
+#[derive(DynamoAttribute, Debug, PartialEq)]
+#[dynamo(crate = "crate::db::orm")]
+struct Paint {
+    color: Color,
+    litres: f64,
+}
+
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(crate = "renamed", table = "cans")]
+#[dynamo(gsi(ByColor, hash = color))]
+struct Can {
+    #[dynamo(hash_key)]
+    id: u32,
+    color: Color,
+    paint: Paint,
+}
+
+#[test]
+fn derives_through_a_renamed_crate() {
+    let can = Can { id: 7, color: Color::Blue, paint: Paint { color: Color::Red, litres: 0.5 } };
+    let item = can.to_item().unwrap();
+    assert_eq!(item["color"], AttributeValue::S("Blue".into()));
+    assert_eq!(Can::from_item(item).unwrap(), can);
+    assert_eq!(Can::SCHEMA.table_name, "cans");
+    assert_eq!(ByColor::SCHEMA.hash_key.name, "color");
+    assert_eq!(Can::key(7), can.key());
+    assert_eq!(Paint::ATTRIBUTE_COUNT, 2);
+    assert_eq!(Can::FIELDS.paint.at(|p| p.litres).to_string(), "paint.litres");
+}
+
+// The path is resolved where the struct is, so a relative one works too.
+#[allow(dead_code)]
+mod nested {
+    #[derive(super::DynamoItem)]
+    #[dynamo(crate = "super::renamed", table = "shadowed")]
+    struct Shadowed {
+        #[dynamo(hash_key)]
+        id: String,
+    }
+}

@@ -1,0 +1,10 @@
+use dynamo_orm::DynamoAttribute;
+
+#[derive(DynamoAttribute)]
+struct Address {
+    #[dynamo(hash_key)]
+    city: String,
+    zip: String,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use dynamo_orm::DynamoItem;
+
+#[derive(DynamoItem)]
+#[dynamo(table = "users", gsi(ByEmail, range = email))]
+struct User {
+    #[dynamo(hash_key)]
+    username: String,
+    email: String,
+}
+
+fn main() {}

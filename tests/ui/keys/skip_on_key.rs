@@ -1,0 +1,11 @@
+use dynamo_orm::DynamoItem;
+
+#[derive(DynamoItem)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(hash_key, skip)]
+    username: String,
+    email: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use dynamo_orm::DynamoItem;
+
+#[derive(DynamoItem)]
+enum Role {
+    Admin,
+    Member,
+}
+
+fn main() {}

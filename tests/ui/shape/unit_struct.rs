@@ -1,0 +1,6 @@
+use dynamo_orm::DynamoAttribute;
+
+#[derive(DynamoAttribute)]
+struct Marker;
+
+fn main() {}

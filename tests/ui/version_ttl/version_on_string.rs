@@ -1,0 +1,12 @@
+use dynamo_orm::DynamoItem;
+
+#[derive(DynamoItem)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(hash_key)]
+    username: String,
+    #[dynamo(version)]
+    version: String,
+}
+
+fn main() {}
