@@ -194,7 +194,8 @@ fn decoded_records(unprocessed: &[UnprocessedWrite]) -> HashMap<(String, i64), R
 
 // ------------------------------------------------------------------ tests
 
-/// 20,000 items with about 30% of the requests throttled or partly processed:
+/// 20,000 items with about 30% of the requests throttled, failed with a
+/// server error or partly processed:
 /// every item is stored once with its content, and the writer's counts agree
 /// with what the proxy injected.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,8 +205,9 @@ async fn twenty_thousand_items_through_faults() {
     let name = create_table::<Record>(&direct, "bw_bulk").await;
     let proxy = proxy(FaultConfig {
         seed: 0x5eed_2000,
-        throttle_rate: 0.15,
-        partial_rate: 0.18,
+        throttle_rate: 0.13,
+        server_error_rate: 0.04,
+        partial_rate: 0.17,
     })
     .await;
     let via_proxy = client_for(&proxy.endpoint()).await;
@@ -228,10 +230,13 @@ async fn twenty_thousand_items_through_faults() {
     let summary = writer.finish().await.expect("everything written");
     let elapsed = started.elapsed();
     let counts = proxy.counts();
+    let disturbed_requests = counts.throttled_batch_writes
+        + counts.server_error_batch_writes
+        + counts.partial_batch_writes;
+    let disturbed = disturbed_requests as f64 / counts.batch_writes as f64;
     eprintln!(
         "20,000 items in {elapsed:?}: {summary:?}\nproxy: {counts:?}\ndisturbed: {:.1}% of {} requests",
-        100.0 * (counts.throttled_batch_writes + counts.partial_batch_writes) as f64
-            / counts.batch_writes as f64,
+        100.0 * disturbed,
         counts.batch_writes
     );
 
@@ -244,17 +249,14 @@ async fn twenty_thousand_items_through_faults() {
     assert_eq!(summary.requests_sent, counts.batch_writes);
     assert_eq!(summary.throttled, counts.throttled_batch_writes);
     assert_eq!(summary.unprocessed_resent, counts.unprocessed_injected);
-    assert_eq!(
-        summary.retries,
-        counts.throttled_batch_writes + counts.partial_batch_writes
-    );
+    // Every disturbed request was followed by exactly one resend.
+    assert_eq!(summary.retries, disturbed_requests);
+    assert!(counts.server_error_batch_writes > 0);
     assert_eq!(
         counts.writes_forwarded, N,
         "each item forwarded exactly once"
     );
     assert_eq!(counts.upstream_errors, 0);
-    let disturbed = (counts.throttled_batch_writes + counts.partial_batch_writes) as f64
-        / counts.batch_writes as f64;
     assert!(
         (0.2..0.4).contains(&disturbed),
         "disturbed share {disturbed}"
@@ -287,7 +289,8 @@ async fn failures_hand_back_exactly_what_was_not_written() {
     let name = create_table::<Record>(&direct, "bw_fail").await;
     let proxy = proxy(FaultConfig {
         seed: 7,
-        throttle_rate: 0.5,
+        throttle_rate: 0.4,
+        server_error_rate: 0.2,
         partial_rate: 1.0,
     })
     .await;
@@ -314,7 +317,9 @@ async fn failures_hand_back_exactly_what_was_not_written() {
         unprocessed.len()
     );
     assert_eq!(
-        counts.throttled_batch_writes + counts.partial_batch_writes,
+        counts.throttled_batch_writes
+            + counts.server_error_batch_writes
+            + counts.partial_batch_writes,
         counts.batch_writes,
         "every request disturbed"
     );
@@ -410,6 +415,7 @@ async fn later_writes_are_not_overtaken() {
     let proxy = proxy(FaultConfig {
         seed: 11,
         throttle_rate: 0.3,
+        server_error_rate: 0.0,
         partial_rate: 0.5,
     })
     .await;
@@ -563,6 +569,7 @@ async fn single_requests_retry_throttling_through_the_sdk() {
     let proxy = proxy(FaultConfig {
         seed: 30,
         throttle_rate: 0.3,
+        server_error_rate: 0.0,
         partial_rate: 0.0,
     })
     .await;
@@ -601,6 +608,7 @@ async fn multi_table_writer_writes_into_two_tables() {
     let proxy = proxy(FaultConfig {
         seed: 99,
         throttle_rate: 0.2,
+        server_error_rate: 0.0,
         partial_rate: 0.3,
     })
     .await;

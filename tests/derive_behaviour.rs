@@ -43,7 +43,11 @@ mod cents {
         if *cents < 0 {
             return Err(EncodeError::invalid("negative balance"));
         }
-        Ok(AttributeValue::S(format!("{}.{:02}", cents / 100, cents % 100)))
+        Ok(AttributeValue::S(format!(
+            "{}.{:02}",
+            cents / 100,
+            cents % 100
+        )))
     }
 
     pub fn from_attribute(value: AttributeValue) -> Result<i64, DecodeError> {
@@ -53,7 +57,10 @@ mod cents {
         let (units, hundredths) = text
             .split_once('.')
             .ok_or_else(|| DecodeError::invalid("an amount like 12.34", &text))?;
-        let parse = |s: &str| s.parse::<i64>().map_err(|e| DecodeError::invalid("an amount", e));
+        let parse = |s: &str| {
+            s.parse::<i64>()
+                .map_err(|e| DecodeError::invalid("an amount", e))
+        };
         Ok(parse(units)? * 100 + parse(hundredths)?)
     }
 }
@@ -103,13 +110,28 @@ fn user() -> User {
         roles: [Role::Admin, Role::SuperUser].into_iter().collect(),
         tags: HashSet::new(),
         role: Role::Member,
-        address: Address { city: "London".into(), zip: Some("N1".into()) },
+        address: Address {
+            city: "London".into(),
+            zip: Some("N1".into()),
+        },
         friends: vec![
-            Address { city: "Paris".into(), zip: None },
-            Address { city: "Rome".into(), zip: None },
-            Address { city: "Oslo".into(), zip: Some("0150".into()) },
+            Address {
+                city: "Paris".into(),
+                zip: None,
+            },
+            Address {
+                city: "Rome".into(),
+                zip: None,
+            },
+            Address {
+                city: "Oslo".into(),
+                zip: Some("0150".into()),
+            },
         ],
-        audit: Audit { created_by: "admin".into(), note: None },
+        audit: Audit {
+            created_by: "admin".into(),
+            note: None,
+        },
         balance: 1234,
         login_count: 7,
         cache: None,
@@ -137,7 +159,11 @@ fn writes_every_option() {
     assert_eq!(item["loginCount"], n("7"));
     assert_eq!(item["version"], n("3"));
     assert_eq!(item["expiresAt"], n("1700000000"));
-    assert_eq!(item["created_by"], s("admin"), "flattened fields keep their own names");
+    assert_eq!(
+        item["created_by"],
+        s("admin"),
+        "flattened fields keep their own names"
+    );
     let AttributeValue::Ss(roles) = &item["roles"] else {
         panic!("roles is a string set: {:?}", item["roles"]);
     };
@@ -189,7 +215,11 @@ fn reads_absent_and_null_values() {
     assert_eq!(read.cache, None, "skipped field is Default");
 
     item.insert("loginCount".into(), AttributeValue::Null(true));
-    assert_eq!(User::from_item(item).unwrap().login_count, 0, "NULL `default` field");
+    assert_eq!(
+        User::from_item(item).unwrap().login_count,
+        0,
+        "NULL `default` field"
+    );
 }
 
 #[test]
@@ -258,10 +288,19 @@ fn encode_errors_name_the_path() {
 fn schema_constants() {
     let schema = User::SCHEMA;
     assert_eq!(schema.table_name, "users");
-    assert_eq!(schema.hash_key, KeyAttribute { name: "username", scalar_type: ScalarType::S });
+    assert_eq!(
+        schema.hash_key,
+        KeyAttribute {
+            name: "username",
+            scalar_type: ScalarType::S
+        }
+    );
     assert_eq!(
         schema.range_key,
-        Some(KeyAttribute { name: "dateJoined", scalar_type: ScalarType::N })
+        Some(KeyAttribute {
+            name: "dateJoined",
+            scalar_type: ScalarType::N
+        })
     );
     assert_eq!(schema.version_attribute, Some("version"));
     assert_eq!(schema.ttl_attribute, Some("expiresAt"));
@@ -269,25 +308,42 @@ fn schema_constants() {
 
     let by_email = schema.index("ByEmail").unwrap();
     assert_eq!(by_email.kind, IndexKind::Global);
-    assert_eq!(by_email.hash_key, KeyAttribute { name: "email", scalar_type: ScalarType::S });
+    assert_eq!(
+        by_email.hash_key,
+        KeyAttribute {
+            name: "email",
+            scalar_type: ScalarType::S
+        }
+    );
     assert_eq!(by_email.range_key, None);
     assert_eq!(by_email.projection, Projection::KeysOnly);
 
     let by_city = schema.index("city-index").unwrap();
     assert_eq!(by_city.hash_key.name, "city");
     assert_eq!(by_city.range_key.map(|k| k.name), Some("dateJoined"));
-    assert_eq!(by_city.projection, Projection::Include(&["nickname", "loginCount"]));
+    assert_eq!(
+        by_city.projection,
+        Projection::Include(&["nickname", "loginCount"])
+    );
     assert_eq!(*by_city, ByCity::SCHEMA);
 
     let by_score = schema.index("ByScore").unwrap();
     assert_eq!(by_score.kind, IndexKind::Local);
-    assert_eq!(by_score.hash_key, schema.hash_key, "a local index shares the hash key");
-    assert_eq!(by_score.range_key, Some(KeyAttribute { name: "score", scalar_type: ScalarType::N }));
+    assert_eq!(
+        by_score.hash_key, schema.hash_key,
+        "a local index shares the hash key"
+    );
+    assert_eq!(
+        by_score.range_key,
+        Some(KeyAttribute {
+            name: "score",
+            scalar_type: ScalarType::N
+        })
+    );
     assert_eq!(by_score.projection, Projection::All);
 
     assert_eq!(ByCity::INDEX_NAME, Some("city-index"));
-    assert!(ByCity::GLOBAL);
-    assert!(!ByScore::GLOBAL);
+    assert_eq!((ByCity::GLOBAL, ByScore::GLOBAL), (true, false));
     assert_eq!(<ByEmail as QueryTarget>::HASH_KEY.name, "email");
     assert_eq!(<ByEmail as QueryTarget>::RANGE_KEY, None);
 
@@ -308,9 +364,15 @@ fn keys() {
     assert_eq!(User::key("john", 1_366_056_668), user.key());
     assert_eq!(
         UserKey::new(String::from("john"), 1_366_056_668),
-        UserKey { username: "john".into(), date_joined: 1_366_056_668 }
+        UserKey {
+            username: "john".into(),
+            date_joined: 1_366_056_668
+        }
     );
-    assert_eq!(UserKey::from(("john".to_owned(), 1_366_056_668)), user.key());
+    assert_eq!(
+        UserKey::from(("john".to_owned(), 1_366_056_668)),
+        user.key()
+    );
 
     let key_item = user.key().to_key_item().unwrap();
     assert_eq!(key_item.len(), 2);
@@ -318,7 +380,11 @@ fn keys() {
     assert_eq!(key_item["dateJoined"], n("1366056668"));
     assert_eq!(UserKey::from_key_item(&key_item).unwrap(), user.key());
     let full = user.to_item().unwrap();
-    assert_eq!(UserKey::from_key_item(&full).unwrap(), user.key(), "other attributes are ignored");
+    assert_eq!(
+        UserKey::from_key_item(&full).unwrap(),
+        user.key(),
+        "other attributes are ignored"
+    );
 
     let mut partial = key_item;
     partial.remove("dateJoined");
@@ -354,7 +420,10 @@ fn versions() {
 
 #[test]
 fn typed_fields() {
-    assert_eq!(User::FIELDS.address.at(|a| a.city).to_string(), "address.city");
+    assert_eq!(
+        User::FIELDS.address.at(|a| a.city).to_string(),
+        "address.city"
+    );
     assert_eq!(User::FIELDS.city_code.name(), "city");
     assert_eq!(User::FIELDS.date_joined.name(), "dateJoined");
     assert_eq!(User::FIELDS.audit.created_by.name(), "created_by");
@@ -391,7 +460,12 @@ fn projections() {
     let summary = UserSummary::from_map(item).unwrap();
     assert_eq!(
         summary,
-        UserSummary { username: "john".into(), city_code: "LDN".into(), login_count: 7, loaded: false }
+        UserSummary {
+            username: "john".into(),
+            city_code: "LDN".into(),
+            login_count: 7,
+            loaded: false
+        }
     );
     assert_eq!(UserSummary::FIELDS.city_code.name(), "city");
     assert_eq!(UserSummary::FIELDS.login_count.name(), "loginCount");
@@ -399,7 +473,10 @@ fn projections() {
     UserSummary::attribute_names(&mut names);
     assert_eq!(names, ["username", "city", "loginCount"]);
 
-    let partial = Item::from([("username".to_owned(), s("ann")), ("city".to_owned(), s("Rome"))]);
+    let partial = Item::from([
+        ("username".to_owned(), s("ann")),
+        ("city".to_owned(), s("Rome")),
+    ]);
     assert_eq!(UserSummary::from_map(partial).unwrap().login_count, 0);
     let err = UserSummary::from_map(Item::new()).unwrap_err();
     assert_eq!(err.path().to_string(), "username");
@@ -410,14 +487,21 @@ fn unit_enums() {
     assert_eq!(Role::Admin.to_attribute().unwrap(), s("ADMIN"));
     assert_eq!(Role::Member.to_attribute().unwrap(), s("regular"));
     assert_eq!(Role::SuperUser.to_attribute().unwrap(), s("SUPER_USER"));
-    assert_eq!(Role::from_attribute(s("SUPER_USER")).unwrap(), Role::SuperUser);
+    assert_eq!(
+        Role::from_attribute(s("SUPER_USER")).unwrap(),
+        Role::SuperUser
+    );
     let err = Role::from_attribute(n("1")).unwrap_err();
     assert_eq!((err.expected(), err.found()), (Some("S"), Some("N")));
     assert_eq!(<Role as KeyScalar>::SCALAR_TYPE, ScalarType::S);
 
     let roles: HashSet<Role> = [Role::Admin].into_iter().collect();
-    assert_eq!(roles.to_attribute().unwrap(), AttributeValue::Ss(vec!["ADMIN".into()]));
-    let read = HashSet::<Role>::from_attribute(AttributeValue::Ss(vec!["regular".into(), "ADMIN".into()]));
+    assert_eq!(
+        roles.to_attribute().unwrap(),
+        AttributeValue::Ss(vec!["ADMIN".into()])
+    );
+    let read =
+        HashSet::<Role>::from_attribute(AttributeValue::Ss(vec!["regular".into(), "ADMIN".into()]));
     assert_eq!(read.unwrap(), HashSet::from([Role::Member, Role::Admin]));
     let err = HashSet::<Role>::from_attribute(AttributeValue::Ss(vec!["ADMIN".into(), "x".into()]))
         .unwrap_err();
@@ -431,7 +515,13 @@ fn unit_enums() {
         role: Role,
     }
     assert_eq!(ByRoleItem::SCHEMA.hash_key.scalar_type, ScalarType::S);
-    assert_eq!(ByRoleItem { role: Role::Admin }.key().to_key_item().unwrap()["role"], s("ADMIN"));
+    assert_eq!(
+        ByRoleItem { role: Role::Admin }
+            .key()
+            .to_key_item()
+            .unwrap()["role"],
+        s("ADMIN")
+    );
 }
 
 #[test]
@@ -452,7 +542,10 @@ fn default_table_name_is_snake_case() {
     assert_eq!(Profile::SCHEMA.table_name, "profile");
     assert_eq!(Profile::SCHEMA.hash_key.scalar_type, ScalarType::B);
     let key: ProfileId = Profile::key(vec![1, 2]);
-    assert_eq!(key.to_key_item().unwrap()["pk"], AttributeValue::B(vec![1, 2].into()));
+    assert_eq!(
+        key.to_key_item().unwrap()["pk"],
+        AttributeValue::B(vec![1, 2].into())
+    );
     let paths: ProfilePaths = Profile::FIELDS;
     assert_eq!(paths.id.name(), "pk");
 }
@@ -461,4 +554,146 @@ fn default_table_name_is_snake_case() {
 fn unused_imports_are_used() {
     let _ = DecodeError::missing("x");
     let _ = EncodeError::invalid("x");
+}
+
+/// A recursive value: `Self` in a field type names the struct.
+#[derive(DynamoAttribute, Debug, PartialEq)]
+struct Node {
+    name: String,
+    children: Vec<Self>,
+    parent: Option<Box<Node>>,
+}
+
+#[test]
+fn recursive_structs() {
+    let tree = Node {
+        name: "root".into(),
+        children: vec![Node {
+            name: "leaf".into(),
+            children: vec![],
+            parent: None,
+        }],
+        parent: None,
+    };
+    let value = tree.to_attribute().unwrap();
+    assert_eq!(Node::from_attribute(value).unwrap(), tree);
+    let _: Field<Vec<Node>> = Node::FIELDS.children;
+    assert_eq!(
+        Node::FIELDS.parent.at(|p| p.name).to_string(),
+        "parent.name"
+    );
+}
+
+/// No fields at all: an empty map.
+#[derive(DynamoAttribute, Debug, PartialEq)]
+struct Empty {}
+
+#[test]
+fn empty_structs() {
+    assert_eq!(
+        Empty {}.to_attribute().unwrap(),
+        AttributeValue::M(Item::new())
+    );
+    assert_eq!(
+        Empty::from_map(Item::from([("x".to_owned(), s("y"))])).unwrap(),
+        Empty {}
+    );
+    assert_eq!(Empty::ATTRIBUTE_COUNT, 0);
+}
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(DynamoAttribute, Debug, Clone, PartialEq)]
+    #[dynamo(rename_all = "kebab-case")]
+    struct Extra {
+        note_text: Option<String>,
+        weights: Vec<f64>,
+    }
+
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    #[dynamo(table = "generated")]
+    struct Generated {
+        #[dynamo(hash_key)]
+        id: String,
+        #[dynamo(range_key)]
+        at: u64,
+        name: Option<String>,
+        tags: HashSet<String>,
+        roles: HashSet<Role>,
+        scores: Vec<i32>,
+        blob: Vec<u8>,
+        address: Option<Address>,
+        #[dynamo(flatten)]
+        extra: Extra,
+        #[dynamo(default)]
+        count: i64,
+        #[dynamo(version)]
+        version: u16,
+    }
+
+    fn role() -> impl Strategy<Value = Role> {
+        prop_oneof![Just(Role::Admin), Just(Role::Member), Just(Role::SuperUser)]
+    }
+
+    fn address() -> impl Strategy<Value = Address> {
+        (any::<String>(), proptest::option::of(any::<String>()))
+            .prop_map(|(city, zip)| Address { city, zip })
+    }
+
+    fn generated() -> impl Strategy<Value = Generated> {
+        (
+            (
+                any::<String>(),
+                any::<u64>(),
+                proptest::option::of(any::<String>()),
+            ),
+            (
+                proptest::collection::hash_set(any::<String>(), 0..4),
+                proptest::collection::hash_set(role(), 0..3),
+                proptest::collection::vec(any::<i32>(), 0..4),
+                proptest::collection::vec(any::<u8>(), 0..8),
+            ),
+            (
+                proptest::option::of(address()),
+                proptest::option::of(any::<String>()),
+                proptest::collection::vec(-1e9f64..1e9, 0..3),
+                any::<i64>(),
+                any::<u16>(),
+            ),
+        )
+            .prop_map(
+                |(
+                    (id, at, name),
+                    (tags, roles, scores, blob),
+                    (address, note_text, weights, count, version),
+                )| {
+                    Generated {
+                        id,
+                        at,
+                        name,
+                        tags,
+                        roles,
+                        scores,
+                        blob,
+                        address,
+                        extra: Extra { note_text, weights },
+                        count,
+                        version,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn round_trips(value in generated()) {
+            let item = value.to_item().unwrap();
+            prop_assert!(item.len() <= Generated::ATTRIBUTE_COUNT);
+            prop_assert_eq!(Generated::from_item(item.clone()).unwrap(), value.clone());
+            let key = GeneratedKey::from_key_item(&item).unwrap();
+            prop_assert_eq!(key, value.key());
+        }
+    }
 }

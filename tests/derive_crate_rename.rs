@@ -36,7 +36,14 @@ struct Can {
 
 #[test]
 fn derives_through_a_renamed_crate() {
-    let can = Can { id: 7, color: Color::Blue, paint: Paint { color: Color::Red, litres: 0.5 } };
+    let can = Can {
+        id: 7,
+        color: Color::Blue,
+        paint: Paint {
+            color: Color::Red,
+            litres: 0.5,
+        },
+    };
     let item = can.to_item().unwrap();
     assert_eq!(item["color"], AttributeValue::S("Blue".into()));
     assert_eq!(Can::from_item(item).unwrap(), can);
@@ -44,7 +51,10 @@ fn derives_through_a_renamed_crate() {
     assert_eq!(ByColor::SCHEMA.hash_key.name, "color");
     assert_eq!(Can::key(7), can.key());
     assert_eq!(Paint::ATTRIBUTE_COUNT, 2);
-    assert_eq!(Can::FIELDS.paint.at(|p| p.litres).to_string(), "paint.litres");
+    assert_eq!(
+        Can::FIELDS.paint.at(|p| p.litres).to_string(),
+        "paint.litres"
+    );
 }
 
 // The path is resolved where the struct is, so a relative one works too.

@@ -51,9 +51,12 @@ mod hygiene {
 
     /// Stored upper-case.
     pub mod shout {
+        // The `with` contract is `fn(&T)`, here `&String`.
+        #[allow(clippy::ptr_arg)]
         pub fn to_attribute(
             value: &::std::string::String,
-        ) -> ::std::result::Result<::dynamo_orm::AttributeValue, ::dynamo_orm::EncodeError> {
+        ) -> ::std::result::Result<::dynamo_orm::AttributeValue, ::dynamo_orm::EncodeError>
+        {
             ::std::result::Result::Ok(::dynamo_orm::AttributeValue::S(value.to_uppercase()))
         }
 
@@ -158,7 +161,10 @@ fn round_trips_in_a_hostile_scope() {
     assert_eq!(Thing::from_item(item.clone()).unwrap(), original);
     assert_eq!(original.key(), Thing::key("a", 1));
     assert_eq!(original.version(), 1);
-    assert_eq!(ByKind::SCHEMA.projection, dynamo_orm::Projection::Include(&["name"]));
+    assert_eq!(
+        ByKind::SCHEMA.projection,
+        dynamo_orm::Projection::Include(&["name"])
+    );
     assert_eq!(BySize::SCHEMA.hash_key.name, "id");
     let name = ThingName::from_map(item).unwrap();
     assert_eq!(name.name, "anvil");

@@ -369,3 +369,61 @@ async fn bad_data_from_the_table_names_the_path() {
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
+
+#[derive(DynamoAttribute, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    Admin,
+    Member,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = "members")]
+struct Member {
+    #[dynamo(hash_key)]
+    id: String,
+    role: Role,
+    roles: HashSet<Role>,
+    home: Address,
+    history: Vec<Address>,
+}
+
+/// Conditions and updates on derived types: unit enums and nested structs
+/// compare with values of their own type.
+#[tokio::test]
+async fn conditions_on_enums_and_nested_structs() {
+    let t = common::fresh_table::<Member>().await;
+    let paris = Address {
+        city: "Paris".into(),
+        zip: "75001".into(),
+    };
+    let m = Member {
+        id: "m".into(),
+        role: Role::Member,
+        roles: HashSet::from([Role::Member]),
+        home: paris.clone(),
+        history: vec![paris.clone()],
+    };
+    t.put(&m).await.unwrap();
+    let f = Member::FIELDS;
+    t.put(&m)
+        .condition(f.role.eq(Role::Member) & f.home.eq(paris.clone()) & f.roles.contains(Role::Member))
+        .await
+        .unwrap();
+    let err = t.put(&m).condition(f.role.eq(Role::Admin)).await.unwrap_err();
+    assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
+    let out = t
+        .update(Member::key("m"))
+        .apply(
+            Update::new()
+                .set(f.role, Role::Admin)
+                .add(f.roles, [Role::Admin])
+                .list_append(f.history, vec![Address::default()]),
+        )
+        .return_new()
+        .await
+        .unwrap();
+    let m = out.item.unwrap();
+    assert_eq!(m.role, Role::Admin);
+    assert_eq!(m.roles.len(), 2);
+    assert_eq!(m.history.len(), 2);
+}

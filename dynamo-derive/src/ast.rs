@@ -2,6 +2,8 @@
 //! their parsed attributes and stored names, keeping references to the user's
 //! tokens for spans.
 
+use proc_macro2::{Group, TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{Data as SynData, DeriveInput, Fields, Generics, Ident, Type, Visibility};
 
@@ -24,7 +26,9 @@ pub enum Data<'a> {
 
 pub struct Field<'a> {
     pub ident: &'a Ident,
-    pub ty: &'a Type,
+    /// The field's type, with `Self` replaced by the type's name: the generated
+    /// companion types and constants sit outside the type's impls.
+    pub ty: Type,
     pub attrs: attr::Field,
     /// The attribute name it is stored under (`rename`, else `rename_all` of the field name).
     /// Meaningless for `skip` and `flatten` fields, which have no attribute of their own.
@@ -65,7 +69,7 @@ impl<'a> Container<'a> {
                             };
                             Some(Field {
                                 ident,
-                                ty: &field.ty,
+                                ty: replace_self(&field.ty, &input.ident),
                                 attrs,
                                 name,
                             })
@@ -203,5 +207,34 @@ impl Field<'_> {
     /// Whether the field has an attribute of its own in the item.
     pub fn is_stored(&self) -> bool {
         self.attrs.skip.is_none() && self.attrs.flatten.is_none()
+    }
+}
+
+/// `ty` with each `Self` replaced by `ident` (`Vec<Self>` becomes `Vec<Node>`).
+fn replace_self(ty: &Type, ident: &Ident) -> Type {
+    fn replace(tokens: TokenStream, ident: &Ident) -> (TokenStream, bool) {
+        let mut replaced_any = false;
+        let tokens = tokens
+            .into_iter()
+            .map(|token| match token {
+                TokenTree::Ident(found) if found == "Self" => {
+                    replaced_any = true;
+                    TokenTree::Ident(Ident::new(&ident.to_string(), found.span()))
+                }
+                TokenTree::Group(group) => {
+                    let (stream, replaced) = replace(group.stream(), ident);
+                    replaced_any |= replaced;
+                    let mut new_group = Group::new(group.delimiter(), stream);
+                    new_group.set_span(group.span());
+                    TokenTree::Group(new_group)
+                }
+                other => other,
+            })
+            .collect();
+        (tokens, replaced_any)
+    }
+    match replace(ty.to_token_stream(), ident) {
+        (tokens, true) => syn::parse2(tokens).unwrap_or_else(|_| ty.clone()),
+        (_, false) => ty.clone(),
     }
 }

@@ -108,10 +108,26 @@ pub struct Variant {
     pub rename: Option<Spanned<LitStr>>,
 }
 
-const ITEM_KEYS: &[&str] = &["table", "rename_all", "crate", "gsi", "lsi", "key", "fields"];
+const ITEM_KEYS: &[&str] = &[
+    "table",
+    "rename_all",
+    "crate",
+    "gsi",
+    "lsi",
+    "key",
+    "fields",
+];
 const ATTRIBUTE_KEYS: &[&str] = &["rename_all", "crate", "fields", "projection_of"];
 const ITEM_FIELD_KEYS: &[&str] = &[
-    "hash_key", "range_key", "rename", "skip", "default", "version", "ttl", "with", "flatten",
+    "hash_key",
+    "range_key",
+    "rename",
+    "skip",
+    "default",
+    "version",
+    "ttl",
+    "with",
+    "flatten",
 ];
 const ATTRIBUTE_FIELD_KEYS: &[&str] = &["rename", "skip", "default", "with", "flatten"];
 const INDEX_KEYS: &[&str] = &["hash", "range", "name", "projection"];
@@ -495,7 +511,10 @@ fn unknown(meta: &ParseNestedMeta<'_>, place: &str, known: &[&str]) -> syn::Erro
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("expected one of: {}", known.join(", ")),
     };
-    syn::Error::new_spanned(&meta.path, format!("unknown `dynamo` attribute `{key}` {place}; {hint}"))
+    syn::Error::new_spanned(
+        &meta.path,
+        format!("unknown `dynamo` attribute `{key}` {place}; {hint}"),
+    )
 }
 
 /// The known key closest to a misspelt one (`hashkey`, `Hash_Key`, `tabel`).
@@ -518,7 +537,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut row = vec![i; b.len() + 1];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            row[j] = (rows[i - 1][j] + 1).min(row[j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            row[j] = (rows[i - 1][j] + 1)
+                .min(row[j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 row[j] = row[j].min(rows[i - 2][j - 2] + 1);
             }

@@ -6,23 +6,23 @@ use self::RenameRule::*;
 /// variant names (written in `PascalCase`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenameRule {
-    LowerCase,
-    UpperCase,
-    PascalCase,
-    CamelCase,
-    SnakeCase,
-    ScreamingSnakeCase,
-    KebabCase,
+    Lower,
+    Upper,
+    Pascal,
+    Camel,
+    Snake,
+    ScreamingSnake,
+    Kebab,
 }
 
 static RULES: &[(&str, RenameRule)] = &[
-    ("lowercase", LowerCase),
-    ("UPPERCASE", UpperCase),
-    ("PascalCase", PascalCase),
-    ("camelCase", CamelCase),
-    ("snake_case", SnakeCase),
-    ("SCREAMING_SNAKE_CASE", ScreamingSnakeCase),
-    ("kebab-case", KebabCase),
+    ("lowercase", Lower),
+    ("UPPERCASE", Upper),
+    ("PascalCase", Pascal),
+    ("camelCase", Camel),
+    ("snake_case", Snake),
+    ("SCREAMING_SNAKE_CASE", ScreamingSnake),
+    ("kebab-case", Kebab),
 ];
 
 impl RenameRule {
@@ -45,9 +45,9 @@ impl RenameRule {
     /// A `snake_case` field name under this rule.
     pub fn apply_to_field(self, field: &str) -> String {
         match self {
-            LowerCase | SnakeCase => field.to_owned(),
-            UpperCase | ScreamingSnakeCase => field.to_ascii_uppercase(),
-            PascalCase => {
+            Lower | Snake => field.to_owned(),
+            Upper | ScreamingSnake => field.to_ascii_uppercase(),
+            Pascal => {
                 let mut pascal = String::with_capacity(field.len());
                 let mut capitalize = true;
                 for ch in field.chars() {
@@ -62,24 +62,24 @@ impl RenameRule {
                 }
                 pascal
             }
-            CamelCase => {
-                let pascal = PascalCase.apply_to_field(field);
+            Camel => {
+                let pascal = Pascal.apply_to_field(field);
                 lower_first(&pascal)
             }
-            KebabCase => field.replace('_', "-"),
+            Kebab => field.replace('_', "-"),
         }
     }
 
-    /// A `PascalCase` variant name under this rule.
+    /// A `Pascal` variant name under this rule.
     pub fn apply_to_variant(self, variant: &str) -> String {
         match self {
-            PascalCase => variant.to_owned(),
-            LowerCase => variant.to_ascii_lowercase(),
-            UpperCase => variant.to_ascii_uppercase(),
-            CamelCase => lower_first(variant),
-            SnakeCase => snake_case(variant),
-            ScreamingSnakeCase => snake_case(variant).to_ascii_uppercase(),
-            KebabCase => snake_case(variant).replace('_', "-"),
+            Pascal => variant.to_owned(),
+            Lower => variant.to_ascii_lowercase(),
+            Upper => variant.to_ascii_uppercase(),
+            Camel => lower_first(variant),
+            Snake => snake_case(variant),
+            ScreamingSnake => snake_case(variant).to_ascii_uppercase(),
+            Kebab => snake_case(variant).replace('_', "-"),
         }
     }
 }
@@ -92,7 +92,7 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// `PascalCase` to `snake_case`, keeping acronyms together:
+/// `Pascal` to `snake_case`, keeping acronyms together:
 /// `UserProfile` → `user_profile`, `HTTPRequest` → `http_request`, `Order2Item` → `order2_item`.
 pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
@@ -120,30 +120,30 @@ mod tests {
     #[test]
     fn fields() {
         let cases = [
-            (LowerCase, "date_joined"),
-            (UpperCase, "DATE_JOINED"),
-            (PascalCase, "DateJoined"),
-            (CamelCase, "dateJoined"),
-            (SnakeCase, "date_joined"),
-            (ScreamingSnakeCase, "DATE_JOINED"),
-            (KebabCase, "date-joined"),
+            (Lower, "date_joined"),
+            (Upper, "DATE_JOINED"),
+            (Pascal, "DateJoined"),
+            (Camel, "dateJoined"),
+            (Snake, "date_joined"),
+            (ScreamingSnake, "DATE_JOINED"),
+            (Kebab, "date-joined"),
         ];
         for (rule, expected) in cases {
             assert_eq!(rule.apply_to_field("date_joined"), expected, "{rule:?}");
         }
-        assert_eq!(CamelCase.apply_to_field("id"), "id");
+        assert_eq!(Camel.apply_to_field("id"), "id");
     }
 
     #[test]
     fn variants() {
         let cases = [
-            (LowerCase, "superuser"),
-            (UpperCase, "SUPERUSER"),
-            (PascalCase, "SuperUser"),
-            (CamelCase, "superUser"),
-            (SnakeCase, "super_user"),
-            (ScreamingSnakeCase, "SUPER_USER"),
-            (KebabCase, "super-user"),
+            (Lower, "superuser"),
+            (Upper, "SUPERUSER"),
+            (Pascal, "SuperUser"),
+            (Camel, "superUser"),
+            (Snake, "super_user"),
+            (ScreamingSnake, "SUPER_USER"),
+            (Kebab, "super-user"),
         ];
         for (rule, expected) in cases {
             assert_eq!(rule.apply_to_variant("SuperUser"), expected, "{rule:?}");
@@ -161,7 +161,22 @@ mod tests {
 
     #[test]
     fn parses_rules() {
-        assert_eq!(RenameRule::from_name("camelCase"), Some(CamelCase));
+        assert_eq!(RenameRule::from_name("camelCase"), Some(Camel));
         assert_eq!(RenameRule::from_name("bogus"), None);
+        for name in [
+            "lowercase",
+            "UPPERCASE",
+            "PascalCase",
+            "camelCase",
+            "snake_case",
+            "SCREAMING_SNAKE_CASE",
+            "kebab-case",
+        ] {
+            assert!(RenameRule::from_name(name).is_some(), "{name}");
+            assert!(
+                RenameRule::expected().contains(&format!("\"{name}\"")),
+                "{name}"
+            );
+        }
     }
 }

@@ -225,8 +225,8 @@ fn check_keys(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
             (None, Some(_)) => "range key",
             (None, None) => continue,
         };
-        if let Some(reason) = non_key_reason(field.ty) {
-            cx.error_spanned_by(field.ty, key_type_message(field.ty, reason));
+        if let Some(reason) = non_key_reason(&field.ty) {
+            cx.error_spanned_by(&field.ty, key_type_message(&field.ty, reason));
         }
         let forbidden: [(&Option<Flag>, &str); 5] = [
             (&field.attrs.skip, "be `skip`ped: keys are always stored"),
@@ -275,12 +275,12 @@ fn check_version_and_ttl(cx: &Ctxt, fields: &[Field<'_>]) {
                 ),
                 None => version = Some(field),
             }
-            if !is_integer(field.ty) {
+            if !is_integer(&field.ty) {
                 cx.error_spanned_by(
-                    field.ty,
+                    &field.ty,
                     format!(
                         "the `version` field must have an integer type (i8..i128, u8..u128, isize, usize), not `{}`",
-                        type_text(field.ty)
+                        type_text(&field.ty)
                     ),
                 );
             }
@@ -296,12 +296,12 @@ fn check_version_and_ttl(cx: &Ctxt, fields: &[Field<'_>]) {
                 ),
                 None => ttl = Some(field),
             }
-            if !is_ttl_type(field.ty) {
+            if !is_ttl_type(&field.ty) {
                 cx.error_spanned_by(
-                    field.ty,
+                    &field.ty,
                     format!(
                         "the `ttl` field must be an integer (seconds since the Unix epoch), `SystemTime`, or an `Option` of those, not `{}`",
-                        type_text(field.ty)
+                        type_text(&field.ty)
                     ),
                 );
             }
@@ -407,7 +407,10 @@ fn check_indexes(cx: &Ctxt, cont: &Container<'_>) {
                 match cont.field(ident) {
                     None => cx.error_spanned_by(
                         ident,
-                        format!("`include` names `{ident}`, which is not a field of `{}`", cont.ident),
+                        format!(
+                            "`include` names `{ident}`, which is not a field of `{}`",
+                            cont.ident
+                        ),
                     ),
                     Some(field) => {
                         if let Some(how) = not_stored(field) {
@@ -440,17 +443,20 @@ fn check_index_key(cx: &Ctxt, cont: &Container<'_>, ident: &Ident) {
     if let Some(how) = not_stored(field) {
         cx.error_spanned_by(
             ident,
-            format!("field `{}` is {how} and cannot be an index key", ident.unraw()),
+            format!(
+                "field `{}` is {how} and cannot be an index key",
+                ident.unraw()
+            ),
         );
         return;
     }
-    if let Some(reason) = non_key_reason(field.ty) {
+    if let Some(reason) = non_key_reason(&field.ty) {
         cx.error_spanned_by(
             ident,
             format!(
                 "field `{}`: {}",
                 ident.unraw(),
-                key_type_message(field.ty, reason)
+                key_type_message(&field.ty, reason)
             ),
         );
     }
@@ -521,8 +527,14 @@ pub fn index_name(index: &attr::Index) -> String {
 pub fn valid_name(name: &str) -> Result<(), String> {
     let length = name.chars().count();
     if !(3..=255).contains(&length) {
-        let unit = if length == 1 { "character" } else { "characters" };
-        return Err(format!("{name:?} is {length} {unit} long; names are 3 to 255 characters"));
+        let unit = if length == 1 {
+            "character"
+        } else {
+            "characters"
+        };
+        return Err(format!(
+            "{name:?} is {length} {unit} long; names are 3 to 255 characters"
+        ));
     }
     if let Some(bad) = name
         .chars()

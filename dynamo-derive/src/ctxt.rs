@@ -33,7 +33,10 @@ impl Ctxt {
 
     /// How many errors were reported so far.
     pub fn error_count(&self) -> usize {
-        self.errors.borrow().as_ref().map_or(0, |errors| errors.into_iter().count())
+        self.errors
+            .borrow()
+            .as_ref()
+            .map_or(0, |errors| errors.into_iter().count())
     }
 
     /// `Err` with every error reported so far, combined.

@@ -6,7 +6,7 @@
 //! Generated locals start with `__` and reach user-spanned code only through
 //! interpolation, so they resolve even when the struct comes from a `macro_rules!`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -134,7 +134,7 @@ impl<'a> Gen<'a> {
         };
         let keys = self.key_fields();
         let hash = keys[0];
-        let hash_ty = hash.ty;
+        let hash_ty = &hash.ty;
         let hash_name = &hash.name;
         // Read through the associated type, whose `KeyScalar` bound already
         // reports a wrong type (at the type): one error, not two.
@@ -227,7 +227,7 @@ impl<'a> Gen<'a> {
     /// `KeyAttribute { name, scalar_type }`; the `KeyScalar` bound is spanned at the field's type.
     fn key_attribute(&self, field: &Field<'_>) -> TokenStream {
         let p = &self.p;
-        let ty = field.ty;
+        let ty = &field.ty;
         let name = &field.name;
         let scalar_type = quote_spanned!(ty.span()=> <#ty as #p::KeyScalar>::SCALAR_TYPE);
         quote!(#p::KeyAttribute { name: #name, scalar_type: #scalar_type })
@@ -241,7 +241,7 @@ impl<'a> Gen<'a> {
         let key_ident = companion_ident(self.cont.attrs.key.as_ref(), ident, "Key");
         let keys = self.key_fields();
         let members: Vec<&Ident> = keys.iter().map(|field| field.ident).collect();
-        let types: Vec<&Type> = keys.iter().map(|field| field.ty).collect();
+        let types: Vec<&Type> = keys.iter().map(|field| &field.ty).collect();
         let names: Vec<&str> = keys.iter().map(|field| field.name.as_str()).collect();
         let count = keys.len();
         let docs = keys.iter().zip(["hash", "range"]).map(|(field, role)| {
@@ -251,7 +251,7 @@ impl<'a> Gen<'a> {
 
         let params = keys.iter().map(|field| {
             let member = field.ident;
-            let ty = field.ty;
+            let ty = &field.ty;
             if check::is_string(ty) {
                 quote!(#member: impl #p::Into<#ty>)
             } else {
@@ -261,7 +261,7 @@ impl<'a> Gen<'a> {
         let params: Vec<TokenStream> = params.collect();
         let inits = keys.iter().map(|field| {
             let member = field.ident;
-            if check::is_string(field.ty) {
+            if check::is_string(&field.ty) {
                 quote!(#member: #p::Into::into(#member))
             } else {
                 quote!(#member)
@@ -275,7 +275,7 @@ impl<'a> Gen<'a> {
         });
         let reads = keys.iter().map(|field| {
             let member = field.ident;
-            let ty = field.ty;
+            let ty = &field.ty;
             let name = &field.name;
             let read = quote_spanned!(ty.span()=> #p::read_key::<#ty>);
             quote!(#member: #read(#item, #name)?)
@@ -388,7 +388,7 @@ impl<'a> Gen<'a> {
             let Some(hash) = hash else {
                 continue;
             };
-            let hash_ty = hash.ty;
+            let hash_ty = &hash.ty;
             let hash_name = &hash.name;
             let hash_key = quote! {
                 #p::KeyAttribute {
@@ -490,9 +490,10 @@ impl<'a> Gen<'a> {
         let consts = gens.iter().filter(|gen| gen.field.is_stored()).map(|gen| {
             let FieldGen { field, name, .. } = gen;
             let member = field.ident;
-            let ty = field.ty;
+            let ty = &field.ty;
             let read = quote_spanned!(member.span()=> <#item as #p::HasFields>::FIELDS.#member);
-            let field_ty = quote_spanned!(ty.span()=> #p::Field<#ty>);
+            // Spanned at the type, so "expected due to this" points at the field's type.
+            let field_ty = respan(quote!(#p::Field<#ty>), ty.span());
             quote! {
                 const #name: &'static ::core::primitive::str = {
                     let __field: #field_ty = #read;
@@ -529,6 +530,12 @@ impl<'a> Gen<'a> {
                     #(#names => #p::Ok(#ident::#members),)*
                     _ => #p::Err(#p::unknown_variant(#expected, &__text)),
                 }
+            }
+
+            #[automatically_derived]
+            impl #p::AttrKind for #ident {
+                type Kind = #p::ExactKind<#ident>;
+                type ListOf = #p::ListKind<#p::ExactKind<#ident>>;
             }
 
             #[automatically_derived]
@@ -585,14 +592,14 @@ impl<'a> Gen<'a> {
         let flattened: Vec<&Type> = gens
             .iter()
             .filter(|gen| gen.field.attrs.flatten.is_some())
-            .map(|gen| gen.field.ty)
+            .map(|gen| &gen.field.ty)
             .collect();
         let own_count = stored.len();
 
         let writes = gens.iter().map(|gen| {
             let FieldGen { field, name, .. } = gen;
             let member = field.ident;
-            let ty = field.ty;
+            let ty = &field.ty;
             if field.attrs.skip.is_some() {
                 TokenStream::new()
             } else if field.attrs.flatten.is_some() {
@@ -632,7 +639,7 @@ impl<'a> Gen<'a> {
                 .iter()
                 .map(|ty| quote!(<#ty as #p::AttributeMap>::ATTRIBUTE_COUNT));
             (
-                quote!(let mut #rest: #p::Item = #p::HashMap::with_capacity(0 #(+ #capacity)*);),
+                quote!(let mut #rest: #p::Item = #p::HashMap::with_capacity(#(#capacity)+*);),
                 quote!(_ => { #rest.insert(__key, __value); }),
             )
         };
@@ -657,7 +664,7 @@ impl<'a> Gen<'a> {
 
         let names = gens.iter().map(|gen| {
             let FieldGen { field, name, .. } = gen;
-            let ty = field.ty;
+            let ty = &field.ty;
             if field.attrs.flatten.is_some() {
                 quote!(<#ty as #p::AttributeMap>::attribute_names(__out);)
             } else if field.attrs.skip.is_some() {
@@ -709,7 +716,7 @@ impl<'a> Gen<'a> {
     ) -> TokenStream {
         let p = &self.p;
         let field = gen.field;
-        let ty = field.ty;
+        let ty = &field.ty;
         if field.attrs.skip.is_some() {
             quote_spanned!(ty.span()=> <#ty as #p::Default>::default())
         } else if field.attrs.flatten.is_some() {
@@ -738,6 +745,12 @@ impl<'a> Gen<'a> {
         let p = &self.p;
         let ident = self.cont.ident;
         quote! {
+            #[automatically_derived]
+            impl #p::AttrKind for #ident {
+                type Kind = #p::ExactKind<#ident>;
+                type ListOf = #p::ListKind<#p::ExactKind<#ident>>;
+            }
+
             #[automatically_derived]
             impl #p::IntoAttribute for #ident {
                 #[inline]
@@ -772,7 +785,7 @@ impl<'a> Gen<'a> {
         let members = visible.iter().map(|gen| gen.field.ident);
         let members2 = members.clone();
         let types = visible.iter().map(|gen| {
-            let ty = gen.field.ty;
+            let ty = &gen.field.ty;
             if gen.field.attrs.flatten.is_some() {
                 quote!(<#ty as #p::HasFields>::Fields)
             } else {
@@ -780,7 +793,7 @@ impl<'a> Gen<'a> {
             }
         });
         let values = visible.iter().map(|gen| {
-            let ty = gen.field.ty;
+            let ty = &gen.field.ty;
             let name = &gen.name;
             if gen.field.attrs.flatten.is_some() {
                 quote!(<#ty as #p::HasFields>::FIELDS)
@@ -830,6 +843,23 @@ impl<'a> Gen<'a> {
         };
         (declaration, impls)
     }
+}
+
+/// `tokens` with every span set to `span` (interpolated tokens keep their own
+/// spans in `quote_spanned!`; this is for a whole path).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                token = TokenTree::Group(respanned);
+            }
+            token.set_span(span);
+            token
+        })
+        .collect()
 }
 
 /// `UserKey`'s docs list names as code: `a`, `b`.

@@ -191,6 +191,11 @@ fn map_impls(p: &TokenStream, input: &DeriveInput) -> TokenStream {
 fn value_impls(p: &TokenStream, input: &DeriveInput) -> TokenStream {
     let ident = &input.ident;
     quote! {
+        impl #p::AttrKind for #ident {
+            type Kind = #p::ExactKind<#ident>;
+            type ListOf = #p::ListKind<#p::ExactKind<#ident>>;
+        }
+
         impl #p::IntoAttribute for #ident {
             fn to_attribute(&self) -> #p::Result<#p::AttributeValue, #p::EncodeError> {
                 ::core::unreachable!()

@@ -24,8 +24,16 @@ fn attribute_errors(input: DeriveInput) -> Vec<String> {
 /// Asserts exactly one error, containing `needle`.
 #[track_caller]
 fn assert_one(errors: Vec<String>, needle: &str) {
-    assert_eq!(errors.len(), 1, "expected one error containing {needle:?}, got {errors:#?}");
-    assert!(errors[0].contains(needle), "{:?} does not contain {needle:?}", errors[0]);
+    assert_eq!(
+        errors.len(),
+        1,
+        "expected one error containing {needle:?}, got {errors:#?}"
+    );
+    assert!(
+        errors[0].contains(needle),
+        "{:?} does not contain {needle:?}",
+        errors[0]
+    );
 }
 
 fn squash(tokens: impl ToString) -> String {
@@ -52,7 +60,8 @@ fn expands_a_valid_item() {
     assert!(code.contains("pubstructByEmail;"));
     assert!(code.contains("::dynamo_orm::__private::HashMap::with_capacity(2usize)"));
     assert!(code.contains("Projection::Include(&[\"full_name\"])"));
-    assert!(code.contains("pubfnkey(username:impl::dynamo_orm::__private::Into<String>,date_joined:i64)"));
+    assert!(code
+        .contains("pubfnkey(username:impl::dynamo_orm::__private::Into<String>,date_joined:i64)"));
     assert!(code.contains("\"full_name\"=>__f3=::dynamo_orm::__private::Some(__value)"));
     assert!(code.contains("const_:()="));
     assert!(!code.contains("__rest"), "no flatten, no rest map");
@@ -129,9 +138,16 @@ fn key_types() {
         let input: DeriveInput = parse_quote! { struct User { #[dynamo(hash_key)] id: #ty } };
         assert_one(item_errors(input), reason);
     }
-    for ty in [quote::quote!(Vec<u8>), quote::quote!(String), quote::quote!(MyId)] {
+    for ty in [
+        quote::quote!(Vec<u8>),
+        quote::quote!(String),
+        quote::quote!(MyId),
+    ] {
         let input: DeriveInput = parse_quote! { struct User { #[dynamo(hash_key)] id: #ty } };
-        assert!(item_errors(input).is_empty(), "{ty} is accepted (or left to `KeyScalar`)");
+        assert!(
+            item_errors(input).is_empty(),
+            "{ty} is accepted (or left to `KeyScalar`)"
+        );
     }
     let ty: syn::Type = parse_quote!(std::vec::Vec<::core::primitive::u8>);
     assert_eq!(non_key_reason(&ty), None);
@@ -292,11 +308,26 @@ fn names() {
 #[test]
 fn field_combinations() {
     for (attrs, needle) in [
-        (quote::quote!(skip, rename = "x"), "`rename` cannot be combined with `skip`"),
-        (quote::quote!(skip, default), "`default` cannot be combined with `skip`"),
-        (quote::quote!(skip, with = m), "`with` cannot be combined with `skip`"),
-        (quote::quote!(flatten, rename = "x"), "`rename` cannot be combined with `flatten`"),
-        (quote::quote!(flatten, with = m), "`with` cannot be combined with `flatten`"),
+        (
+            quote::quote!(skip, rename = "x"),
+            "`rename` cannot be combined with `skip`",
+        ),
+        (
+            quote::quote!(skip, default),
+            "`default` cannot be combined with `skip`",
+        ),
+        (
+            quote::quote!(skip, with = m),
+            "`with` cannot be combined with `skip`",
+        ),
+        (
+            quote::quote!(flatten, rename = "x"),
+            "`rename` cannot be combined with `flatten`",
+        ),
+        (
+            quote::quote!(flatten, with = m),
+            "`with` cannot be combined with `flatten`",
+        ),
     ] {
         let input: DeriveInput = parse_quote! {
             struct User { #[dynamo(hash_key)] id: String, #[dynamo(#attrs)] x: Inner }
@@ -320,20 +351,62 @@ fn index_rules() {
         }
     };
     let cases = [
-        (quote::quote!(gsi(ByEmail, hash = mail)), "no field `mail` in `User`"),
-        (quote::quote!(gsi(ByTag, hash = tags)), "field `tags`: `Vec<String>` cannot be a key attribute"),
-        (quote::quote!(gsi(ByCache, hash = cache)), "field `cache` is `skip`ped"),
-        (quote::quote!(gsi(ByEmail, range = email)), "needs its hash key"),
-        (quote::quote!(lsi(ByEmail, hash = id, range = email)), "shares the table's hash key"),
+        (
+            quote::quote!(gsi(ByEmail, hash = mail)),
+            "no field `mail` in `User`",
+        ),
+        (
+            quote::quote!(gsi(ByTag, hash = tags)),
+            "field `tags`: `Vec<String>` cannot be a key attribute",
+        ),
+        (
+            quote::quote!(gsi(ByCache, hash = cache)),
+            "field `cache` is `skip`ped",
+        ),
+        (
+            quote::quote!(gsi(ByEmail, range = email)),
+            "needs its hash key",
+        ),
+        (
+            quote::quote!(lsi(ByEmail, hash = id, range = email)),
+            "shares the table's hash key",
+        ),
         (quote::quote!(lsi(ByEmail)), "needs its range key"),
-        (quote::quote!(gsi(hash = email)), "needs the name of its marker type first"),
-        (quote::quote!(gsi(ByEmail, hash = email, colour = red)), "expected one of: hash, range, name, projection"),
-        (quote::quote!(gsi(ByEmail, hash = email, projection = include(nope))), "`include` names `nope`"),
-        (quote::quote!(gsi(ByEmail, hash = email, projection = some)), "expected `all`, `keys_only` or `include"),
-        (quote::quote!(gsi(ByEmail, hash = email, name = "x")), "invalid DynamoDB index name"),
-        (quote::quote!(gsi(ByEmail, hash = email), gsi(ByEmail, hash = id)), "index marker `ByEmail` is declared twice"),
-        (quote::quote!(gsi(A1, hash = email, name = "idx"), gsi(B1, hash = id, name = "idx")), "two indexes are named \"idx\""),
-        (quote::quote!(gsi(User, hash = email)), "needs a name of its own"),
+        (
+            quote::quote!(gsi(hash = email)),
+            "needs the name of its marker type first",
+        ),
+        (
+            quote::quote!(gsi(ByEmail, hash = email, colour = red)),
+            "expected one of: hash, range, name, projection",
+        ),
+        (
+            quote::quote!(gsi(ByEmail, hash = email, projection = include(nope))),
+            "`include` names `nope`",
+        ),
+        (
+            quote::quote!(gsi(ByEmail, hash = email, projection = some)),
+            "expected `all`, `keys_only` or `include",
+        ),
+        (
+            quote::quote!(gsi(ByEmail, hash = email, name = "x")),
+            "invalid DynamoDB index name",
+        ),
+        (
+            quote::quote!(gsi(ByEmail, hash = email), gsi(ByEmail, hash = id)),
+            "index marker `ByEmail` is declared twice",
+        ),
+        (
+            quote::quote!(
+                gsi(A1, hash = email, name = "idx"),
+                gsi(B1, hash = id, name = "idx")
+            ),
+            "two indexes are named \"idx\"",
+        ),
+        (
+            quote::quote!(gsi(User, hash = email)),
+            "needs a name of its own",
+        ),
         (quote::quote!(gsi = "x"), "expected a list"),
     ];
     for (attr, needle) in cases {
@@ -347,7 +420,13 @@ fn index_rules() {
         "needs a table with a range key",
     );
     assert!(item_errors(item(quote::quote!(
-        gsi(ByEmail, hash = email, range = at, name = "by-email", projection = keys_only),
+        gsi(
+            ByEmail,
+            hash = email,
+            range = at,
+            name = "by-email",
+            projection = keys_only
+        ),
         lsi(ByEmailLocal, range = email, projection = include(tags))
     )))
     .is_empty());
@@ -355,10 +434,22 @@ fn index_rules() {
 
 #[test]
 fn shapes() {
-    assert_one(item_errors(parse_quote! { struct User(String); }), "tuple structs are not supported");
-    assert_one(item_errors(parse_quote! { struct User; }), "unit structs are not supported");
-    assert_one(item_errors(parse_quote! { union U { a: u8 } }), "does not support unions");
-    assert_one(item_errors(parse_quote! { enum Role { A } }), "derive `DynamoAttribute` for an enum");
+    assert_one(
+        item_errors(parse_quote! { struct User(String); }),
+        "tuple structs are not supported",
+    );
+    assert_one(
+        item_errors(parse_quote! { struct User; }),
+        "unit structs are not supported",
+    );
+    assert_one(
+        item_errors(parse_quote! { union U { a: u8 } }),
+        "does not support unions",
+    );
+    assert_one(
+        item_errors(parse_quote! { enum Role { A } }),
+        "derive `DynamoAttribute` for an enum",
+    );
     assert_one(
         item_errors(parse_quote! { struct Wrapper<T> { #[dynamo(hash_key)] id: T } }),
         "generic types are not supported by `#[derive(DynamoItem)]`",
@@ -367,8 +458,14 @@ fn shapes() {
         attribute_errors(parse_quote! { enum Shape { Circle { r: f64 }, Dot } }),
         "variant `Circle` has data",
     );
-    assert_one(attribute_errors(parse_quote! { enum Never {} }), "at least one variant");
-    assert!(attribute_errors(parse_quote! { enum Role { Admin, #[dynamo(rename = "x")] User } }).is_empty());
+    assert_one(
+        attribute_errors(parse_quote! { enum Never {} }),
+        "at least one variant",
+    );
+    assert!(
+        attribute_errors(parse_quote! { enum Role { Admin, #[dynamo(rename = "x")] User } })
+            .is_empty()
+    );
     assert_one(
         attribute_errors(parse_quote! { enum Role { A, #[dynamo(rename = "A")] B } }),
         "variant `B` is stored as \"A\", like variant `A`",
@@ -383,7 +480,8 @@ fn item_only_attributes_on_dynamo_attribute() {
         (quote::quote!(version), "version"),
         (quote::quote!(ttl), "ttl"),
     ] {
-        let input: DeriveInput = parse_quote! { struct Address { #[dynamo(#field_attr)] city: u64 } };
+        let input: DeriveInput =
+            parse_quote! { struct Address { #[dynamo(#field_attr)] city: u64 } };
         assert_one(
             attribute_errors(input),
             &format!("`{key}` is only allowed with `#[derive(DynamoItem)]`"),
@@ -394,8 +492,12 @@ fn item_only_attributes_on_dynamo_attribute() {
         quote::quote!(gsi(A, hash = city)),
         quote::quote!(key = K),
     ] {
-        let input: DeriveInput = parse_quote! { #[dynamo(#container)] struct Address { city: String } };
-        assert_one(attribute_errors(input), "is only allowed with `#[derive(DynamoItem)]`");
+        let input: DeriveInput =
+            parse_quote! { #[dynamo(#container)] struct Address { city: String } };
+        assert_one(
+            attribute_errors(input),
+            "is only allowed with `#[derive(DynamoItem)]`",
+        );
     }
     assert_one(
         item_errors(parse_quote! {
@@ -427,8 +529,15 @@ fn projections() {
         struct Summary { name: String, #[dynamo(skip)] loaded: bool }
     };
     let code = squash(derive_attribute(&input).unwrap_or_else(|e| e.into_compile_error()));
-    assert!(code.contains("<UserasHasFields>::FIELDS.name") || code.contains("<Useras::dynamo_orm::__private::HasFields>::FIELDS.name"), "{code}");
-    assert!(code.contains("implProjectionOf<User>forSummary") || code.contains("::dynamo_orm::__private::ProjectionOf<User>forSummary"));
+    assert!(
+        code.contains("<UserasHasFields>::FIELDS.name")
+            || code.contains("<Useras::dynamo_orm::__private::HasFields>::FIELDS.name"),
+        "{code}"
+    );
+    assert!(
+        code.contains("implProjectionOf<User>forSummary")
+            || code.contains("::dynamo_orm::__private::ProjectionOf<User>forSummary")
+    );
 }
 
 #[test]
@@ -450,8 +559,14 @@ fn reports_every_mistake_at_once() {
 #[test]
 fn types_print_as_written() {
     assert_eq!(type_text(&parse_quote!(Vec<String>)), "Vec<String>");
-    assert_eq!(type_text(&parse_quote!(HashMap<String, Vec<u8>>)), "HashMap<String, Vec<u8>>");
+    assert_eq!(
+        type_text(&parse_quote!(HashMap<String, Vec<u8>>)),
+        "HashMap<String, Vec<u8>>"
+    );
     assert_eq!(type_text(&parse_quote!(&'static str)), "&'static str");
     assert_eq!(type_text(&parse_quote!([u8; 4])), "[u8; 4]");
-    assert_eq!(type_text(&parse_quote!(std::time::SystemTime)), "std::time::SystemTime");
+    assert_eq!(
+        type_text(&parse_quote!(std::time::SystemTime)),
+        "std::time::SystemTime"
+    );
 }

@@ -52,7 +52,9 @@ impl Table<Document> {
             }
         }
         if keys.hash.is_empty() {
-            return Err(Error::Validation(format!("table {name} reports no hash key")));
+            return Err(Error::Validation(format!(
+                "table {name} reports no hash key"
+            )));
         }
         Ok(Table::from_parts(client, name, keys))
     }

@@ -208,10 +208,14 @@ fn number(path: &[PathSegment], tag: &str, value: Value) -> Result<String, JsonE
 
 fn binary(path: &[PathSegment], tag: &str, value: Value) -> Result<Blob, JsonError> {
     let text = string(path, tag, value)?;
+    // The text is not echoed: a binary attribute can be hundreds of kilobytes.
     base64::decode(&text).map(Blob::new).map_err(|_| {
         JsonError::at(
             path,
-            format!("{tag} must hold standard base64 (with padding), found {text:?}"),
+            format!(
+                "{tag} must hold standard base64 with padding (found {} characters that are not)",
+                text.len()
+            ),
         )
     })
 }
@@ -771,6 +775,8 @@ mod tests {
             (r#"{"a": {"N": ""}}"#, "a"),
             (r#"{"a": {"B": "!!!!"}}"#, "a"),
             (r#"{"a": {"B": "AAE"}}"#, "a"),
+            (r#"{"a": {"B": "AB=="}}"#, "a"),
+            (r#"{"a": {"B": "AA==\n"}}"#, "a"),
             (r#"{"a": {"B": 5}}"#, "a"),
             (r#"{"a": {"BOOL": "true"}}"#, "a"),
             (r#"{"a": {"NULL": 1}}"#, "a"),

@@ -28,8 +28,10 @@
 
 pub mod batch;
 pub mod document;
+mod document_table;
 pub mod error;
 pub mod expr;
+mod items;
 #[cfg(feature = "json")]
 pub mod json;
 mod key;
@@ -37,39 +39,37 @@ mod lifecycle;
 pub mod limits;
 #[cfg(feature = "local")]
 pub mod local;
-pub mod schema;
-mod sdk;
-mod table;
-mod transact;
-mod items;
 pub mod locking;
 mod query;
 mod read;
 mod scan;
-mod document_table;
+pub mod schema;
+mod sdk;
+mod table;
+mod transact;
 pub mod value;
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
+pub use batch::BatchGet;
 pub use batch::RetryPolicy;
 pub use document::Document;
+pub use document_table::DocumentQuery;
 pub use error::{
     AttrPath, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind,
     Error, PathSegment, Result,
 };
+pub use items::{DeleteItem, GetItem, ItemRef, PutItem, UpdateItem, UpdateOutput, WriteOutput};
 pub use key::KeyArg;
 pub use lifecycle::{CreateTable, SchemaDifference, Throughput};
+pub use locking::Modify;
+pub use query::{IndexHandle, Query};
+pub use read::{Cursor, Page};
+pub use scan::Scan;
 pub use schema::{
     DynamoItem, HasFields, Index, IndexKind, IndexSchema, KeyAttribute, NoRange, PrimaryIndex,
     PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema,
 };
 pub use table::{KeyNames, Table};
-pub use batch::BatchGet;
-pub use document_table::DocumentQuery;
-pub use items::{DeleteItem, GetItem, ItemRef, PutItem, UpdateItem, UpdateOutput, WriteOutput};
-pub use locking::Modify;
-pub use query::{IndexHandle, Query};
-pub use read::{Cursor, Page};
-pub use scan::Scan;
 pub use transact::{TransactGet, TransactGetResult, TransactWrite, TxHandle};
 pub use value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, Number, SetElement};
 

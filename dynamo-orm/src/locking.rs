@@ -98,7 +98,10 @@ pub(crate) fn version_condition<T>(
 
 /// The `SET` of the version attribute an update adds: the planned version, or
 /// (no check) one more than whatever is stored.
-pub(crate) fn version_bump<T: DynamoItem>(attribute: &'static str, plan: Option<&VersionPlan<T>>) -> Update {
+pub(crate) fn version_bump<T: DynamoItem>(
+    attribute: &'static str,
+    plan: Option<&VersionPlan<T>>,
+) -> Update {
     match plan {
         Some(plan) => Update::new().set_raw(attribute.to_owned(), plan.new_value()),
         None => Update::new().increment_raw(attribute.to_owned(), number(1)),
@@ -168,7 +171,11 @@ impl<T: DynamoItem> Table<T> {
     /// let c = counters.modify(Counter::key("hits"), |c| c.value += 1).await?;
     /// # Ok(()) }
     /// ```
-    pub fn modify<F: FnMut(&mut T) + Send>(&self, key: impl Into<T::Key>, change: F) -> Modify<'_, T, F> {
+    pub fn modify<F: FnMut(&mut T) + Send>(
+        &self,
+        key: impl Into<T::Key>,
+        change: F,
+    ) -> Modify<'_, T, F> {
         Modify {
             table: self,
             key: key.into(),

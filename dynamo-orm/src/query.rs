@@ -147,7 +147,12 @@ where
     /// Sort key `BETWEEN low AND high` (inclusive).
     pub fn range_between(self, low: impl KeyArg<I::Range>, high: impl KeyArg<I::Range>) -> Self {
         let (lo, hi) = (low.into_key(), high.into_key());
-        self.range(|| Ok(SortKeyCondition::Between(encode_range(&lo)?, encode_range(&hi)?)))
+        self.range(|| {
+            Ok(SortKeyCondition::Between(
+                encode_range(&lo)?,
+                encode_range(&hi)?,
+            ))
+        })
     }
 
     /// Sort key `begins_with(prefix)`; string and binary sort keys only.

@@ -69,8 +69,13 @@ pub(crate) struct ReadRequest {
 
 #[derive(Clone, Debug)]
 pub(crate) enum ReadKind {
-    Query { key_condition: String, forward: bool },
-    Scan { segment: Option<(i32, i32)> },
+    Query {
+        key_condition: String,
+        forward: bool,
+    },
+    Scan {
+        segment: Option<(i32, i32)>,
+    },
 }
 
 pub(crate) struct RawPage {
@@ -224,7 +229,9 @@ impl ReadRequest {
         let mut start = self.start.take();
         let mut remaining = self.limit;
         loop {
-            let raw = self.fetch(start.take(), self.request_limit(remaining)).await?;
+            let raw = self
+                .fetch(start.take(), self.request_limit(remaining))
+                .await?;
             let n = u64::try_from(raw.count).unwrap_or(0);
             total += n;
             if let Some(rem) = &mut remaining {

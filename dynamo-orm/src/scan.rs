@@ -167,8 +167,14 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
     pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static {
         let limit = self.options.limit;
         let merged: BoxStream<'static, Result<P>> = match self.requests() {
-            Ok(reqs) if reqs.len() == 1 => reqs.into_iter().map(|r| r.items::<P>().boxed()).next().unwrap_or_else(|| stream::empty().boxed()),
-            Ok(reqs) => stream::select_all(reqs.into_iter().map(|r| r.items::<P>().boxed())).boxed(),
+            Ok(reqs) if reqs.len() == 1 => reqs
+                .into_iter()
+                .map(|r| r.items::<P>().boxed())
+                .next()
+                .unwrap_or_else(|| stream::empty().boxed()),
+            Ok(reqs) => {
+                stream::select_all(reqs.into_iter().map(|r| r.items::<P>().boxed())).boxed()
+            }
             Err(e) => stream::once(async { Err(e) }).boxed(),
         };
         merged.take(limit.unwrap_or(usize::MAX))
@@ -177,7 +183,9 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
     /// The pages (each segment's pages, interleaved, with `parallel(n)`).
     pub fn pages(self) -> impl Stream<Item = Result<Page<P>>> + Send + 'static {
         match self.requests() {
-            Ok(reqs) => stream::select_all(reqs.into_iter().map(|r| r.pages::<P>().boxed())).boxed(),
+            Ok(reqs) => {
+                stream::select_all(reqs.into_iter().map(|r| r.pages::<P>().boxed())).boxed()
+            }
             Err(e) => stream::once(async { Err(e) }).boxed(),
         }
     }
@@ -190,7 +198,8 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
     /// How many items match (`Select COUNT` over all pages and segments).
     pub async fn count(self) -> Result<u64> {
         let reqs = self.requests()?;
-        let counts = futures::future::try_join_all(reqs.into_iter().map(ReadRequest::count)).await?;
+        let counts =
+            futures::future::try_join_all(reqs.into_iter().map(ReadRequest::count)).await?;
         Ok(counts.into_iter().sum())
     }
 }

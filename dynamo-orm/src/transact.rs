@@ -54,7 +54,8 @@ pub struct TransactWrite<'a> {
 }
 
 fn fingerprint<T>(table: &Table<T>, key: &Item) -> (String, std::sync::Arc<[u8]>) {
-    let id = key_id(table.name(), table.key_names(), key).unwrap_or_else(|_| std::sync::Arc::from(&[][..]));
+    let id = key_id(table.name(), table.key_names(), key)
+        .unwrap_or_else(|_| std::sync::Arc::from(&[][..]));
     (table.name().to_owned(), id)
 }
 
@@ -77,7 +78,11 @@ impl<'a> TransactWrite<'a> {
         self
     }
 
-    fn push(&mut self, target: Option<(String, std::sync::Arc<[u8]>)>, item: Result<TransactWriteItem>) {
+    fn push(
+        &mut self,
+        target: Option<(String, std::sync::Arc<[u8]>)>,
+        item: Result<TransactWriteItem>,
+    ) {
         if let Some(t) = target {
             self.targets.push(t);
         }
@@ -148,13 +153,19 @@ impl<'a> TransactWrite<'a> {
         self.push(target, item_result);
         if let (ItemRef::Mut(target), Some(plan)) = (item, plan) {
             let new_version = plan.new_version;
-            self.on_success.push(Box::new(move || target.set_version(new_version)));
+            self.on_success
+                .push(Box::new(move || target.set_version(new_version)));
         }
         self
     }
 
     /// Updates an item. For a versioned type use [`update_versioned`](Self::update_versioned).
-    pub fn update<T: DynamoItem>(self, table: &Table<T>, key: impl Into<T::Key>, update: Update) -> Self {
+    pub fn update<T: DynamoItem>(
+        self,
+        table: &Table<T>,
+        key: impl Into<T::Key>,
+        update: Update,
+    ) -> Self {
         self.update_inner(table, key.into(), update, None, None)
     }
 
@@ -203,7 +214,10 @@ impl<'a> TransactWrite<'a> {
                 None => None,
             };
             if let Some(plan) = &plan {
-                cond = and(cond, version_condition(plan, &table.key_names().hash, &mut attrs));
+                cond = and(
+                    cond,
+                    version_condition(plan, &table.key_names().hash, &mut attrs),
+                );
             }
             let (n, v) = attrs.into_parts();
             let op = aws_sdk_dynamodb::types::Update::builder()
@@ -264,7 +278,10 @@ impl<'a> TransactWrite<'a> {
                 None => None,
             };
             if let Some(plan) = &plan {
-                cond = and(cond, version_condition(plan, &table.key_names().hash, &mut attrs));
+                cond = and(
+                    cond,
+                    version_condition(plan, &table.key_names().hash, &mut attrs),
+                );
             }
             let (n, v) = attrs.into_parts();
             let op = Delete::builder()
@@ -310,7 +327,10 @@ impl<'a> TransactWrite<'a> {
                 )
                 .build()
                 .map_err(build_err)?;
-            Ok((key, TransactWriteItem::builder().condition_check(op).build()))
+            Ok((
+                key,
+                TransactWriteItem::builder().condition_check(op).build(),
+            ))
         })();
         match built {
             Ok((key, item)) => self.push(Some(fingerprint(table, &key)), Ok(item)),

@@ -232,7 +232,7 @@ fn normalize_integer(s: &str) -> Option<String> {
         return None;
     }
     if point >= digits.len() {
-        digits.extend(std::iter::repeat('0').take(point - digits.len()));
+        digits.extend(std::iter::repeat_n('0', point - digits.len()));
     } else if !digits[point..].bytes().all(|b| b == b'0') {
         return None;
     } else {

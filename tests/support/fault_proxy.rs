@@ -4,6 +4,8 @@
 //! from a seeded RNG and the configured rates:
 //! - answers some requests itself with HTTP 400
 //!   `ProvisionedThroughputExceededException` (throttling);
+//! - answers some with a server error: HTTP 500 `InternalServerError`, or
+//!   HTTP 503 with a body that is not JSON (as a load balancer might);
 //! - for `BatchWriteItem`, forwards only a subset of the write requests
 //!   (rewriting the JSON body) and returns the rest as `UnprocessedItems`,
 //!   merged into the real server's answer.
@@ -44,6 +46,8 @@ pub struct FaultConfig {
     pub seed: u64,
     /// Share of requests (any operation) answered with a throttling error.
     pub throttle_rate: f64,
+    /// Share of the requests not throttled answered with a 500 or 503.
+    pub server_error_rate: f64,
     /// Share of the `BatchWriteItem` requests not throttled that are only
     /// partly processed.
     pub partial_rate: f64,
@@ -55,6 +59,7 @@ impl FaultConfig {
         Self {
             seed,
             throttle_rate: 0.0,
+            server_error_rate: 0.0,
             partial_rate: 0.0,
         }
     }
@@ -71,6 +76,10 @@ pub struct FaultCounts {
     pub throttled: u64,
     /// `BatchWriteItem` requests among them.
     pub throttled_batch_writes: u64,
+    /// Requests answered with an injected 500 or 503.
+    pub server_errors: u64,
+    /// `BatchWriteItem` requests among them.
+    pub server_error_batch_writes: u64,
     /// `BatchWriteItem` requests answered with injected unprocessed items.
     pub partial_batch_writes: u64,
     /// Write requests returned as unprocessed by the proxy (never forwarded).
@@ -87,6 +96,8 @@ struct Counters {
     batch_writes: AtomicU64,
     throttled: AtomicU64,
     throttled_batch_writes: AtomicU64,
+    server_errors: AtomicU64,
+    server_error_batch_writes: AtomicU64,
     partial_batch_writes: AtomicU64,
     unprocessed_injected: AtomicU64,
     writes_forwarded: AtomicU64,
@@ -168,6 +179,8 @@ impl FaultProxy {
             batch_writes: get(&c.batch_writes),
             throttled: get(&c.throttled),
             throttled_batch_writes: get(&c.throttled_batch_writes),
+            server_errors: get(&c.server_errors),
+            server_error_batch_writes: get(&c.server_error_batch_writes),
             partial_batch_writes: get(&c.partial_batch_writes),
             unprocessed_injected: get(&c.unprocessed_injected),
             writes_forwarded: get(&c.writes_forwarded),
@@ -202,6 +215,8 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
 /// one sequence of decisions.
 enum Plan {
     Throttle,
+    /// Answer 500 (JSON) or, when `true`, 503 (plain text).
+    ServerError(bool),
     /// Hold back these write requests: (table, index in its list).
     Partial(Vec<(String, usize)>),
     Forward,
@@ -212,6 +227,9 @@ fn plan(state: &State, target: Option<&str>, body: &Value) -> Plan {
     let (config, rng) = &mut *guard;
     if rng.f64() < config.throttle_rate {
         return Plan::Throttle;
+    }
+    if rng.f64() < config.server_error_rate {
+        return Plan::ServerError(rng.bool());
     }
     if target != Some(BATCH_WRITE_TARGET) || rng.f64() >= config.partial_rate {
         return Plan::Forward;
@@ -285,6 +303,29 @@ async fn handle(
                 StatusCode::BAD_REQUEST,
                 &json!({
                     "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                    "message": "injected",
+                }),
+            ));
+        }
+        Plan::ServerError(unavailable) => {
+            bump(&counters.server_errors, 1);
+            if is_batch_write {
+                bump(&counters.server_error_batch_writes, 1);
+            }
+            if unavailable {
+                let mut response = Response::new(Full::new(Bytes::from_static(
+                    b"Service Unavailable (injected)",
+                )));
+                *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                response
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+                return Ok(response);
+            }
+            return Ok(json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({
+                    "__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
                     "message": "injected",
                 }),
             ));

@@ -207,7 +207,12 @@ async fn read_chunk<T>(
             });
         }
         let delay = retry.delay(attempt);
-        tracing::debug!(attempt, unprocessed = keys.len(), ?delay, "BatchGetItem resend");
+        tracing::debug!(
+            attempt,
+            unprocessed = keys.len(),
+            ?delay,
+            "BatchGetItem resend"
+        );
         tokio::time::sleep(delay).await;
     }
 }

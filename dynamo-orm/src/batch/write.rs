@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, ReturnConsumedCapacity, WriteRequest};
@@ -758,15 +759,12 @@ enum Failure {
 /// Throttling and server-side or transport failures are worth resending: a
 /// batch put or delete is idempotent. Anything else (validation, missing
 /// table, access) would fail again.
-fn classify<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Failure
-where
-    SdkError<E, R>: ProvideErrorMetadata,
-{
+fn classify<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> Failure {
     match err {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
             Failure::Transient
         }
-        SdkError::ServiceError(_) => match err.code() {
+        SdkError::ServiceError(service) => match service.err().code() {
             Some(
                 "ProvisionedThroughputExceededException"
                 | "ThrottlingException"
@@ -777,6 +775,7 @@ where
             Some("InternalServerError" | "ServiceUnavailable" | "InternalFailure") => {
                 Failure::Transient
             }
+            _ if service.raw().status().is_server_error() => Failure::Transient,
             _ => Failure::Fatal,
         },
         _ => Failure::Fatal,
