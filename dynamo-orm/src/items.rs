@@ -15,7 +15,7 @@ use tracing::Instrument;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, ExpressionAttributes, Update};
 use crate::limits::{check_item_size, check_key_value};
-use crate::locking::{version_condition, VersionPlan};
+use crate::locking::{write_condition, VersionPlan};
 use crate::schema::{DynamoItem, PrimaryKey, ProjectionOf};
 use crate::sdk::map_sdk_error;
 use crate::table::Table;
@@ -302,16 +302,11 @@ impl<'a, T: DynamoItem> PutItem<'a, T> {
             item.insert(plan.attribute.to_owned(), plan.new_value());
         }
         check_item_size(&item)?;
-        let mut condition = match &self.condition {
-            Some(c) => Some(c.render(&mut attrs)?),
-            None => None,
-        };
+        let mut condition =
+            write_condition(self.condition.as_ref(), plan.as_ref(), &names.hash, &mut attrs)?;
         if self.create_only {
             let not_exists = format!("attribute_not_exists({})", attrs.name(&names.hash));
             condition = and(condition, Some(not_exists));
-        }
-        if let Some(plan) = &plan {
-            condition = and(condition, version_condition(plan, &names.hash, &mut attrs));
         }
         let (expr_names, expr_values) = attrs.into_parts();
         let out = table
@@ -430,17 +425,13 @@ impl<'a, T: DynamoItem> DeleteItem<'a, T> {
         let table = self.table;
         let key = self.key?;
         let mut attrs = ExpressionAttributes::new();
-        let mut condition = match &self.condition {
-            Some(c) => Some(c.render(&mut attrs)?),
-            None => None,
-        };
         let plan = VersionPlan::<T>::for_key_write(self.expected_version, self.version_check)?;
-        if let Some(plan) = &plan {
-            condition = and(
-                condition,
-                version_condition(plan, &table.key_names().hash, &mut attrs),
-            );
-        }
+        let condition = write_condition(
+            self.condition.as_ref(),
+            plan.as_ref(),
+            &table.key_names().hash,
+            &mut attrs,
+        )?;
         let (expr_names, expr_values) = attrs.into_parts();
         let out = table
             .client()
@@ -578,16 +569,12 @@ impl<'a, T: DynamoItem> UpdateItem<'a, T> {
             update = update.merge(crate::locking::version_bump(attr, plan.as_ref()));
         }
         let update_expr = update.render(&mut attrs)?;
-        let mut condition = match &self.condition {
-            Some(c) => Some(c.render(&mut attrs)?),
-            None => None,
-        };
-        if let Some(plan) = &plan {
-            condition = and(
-                condition,
-                version_condition(plan, &table.key_names().hash, &mut attrs),
-            );
-        }
+        let condition = write_condition(
+            self.condition.as_ref(),
+            plan.as_ref(),
+            &table.key_names().hash,
+            &mut attrs,
+        )?;
         let (expr_names, expr_values) = attrs.into_parts();
         let out = table
             .client()

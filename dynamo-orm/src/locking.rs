@@ -96,6 +96,22 @@ pub(crate) fn version_condition<T>(
     }
 }
 
+/// The full condition of a write: the caller's condition (if any) AND the
+/// version check (if any), rendered into `attrs`.
+pub(crate) fn write_condition<T>(
+    user: Option<&crate::expr::Condition>,
+    plan: Option<&VersionPlan<T>>,
+    hash_key: &str,
+    attrs: &mut ExpressionAttributes,
+) -> Result<Option<String>> {
+    let user = match user {
+        Some(c) => Some(c.render(attrs)?),
+        None => None,
+    };
+    let version = plan.and_then(|p| version_condition(p, hash_key, attrs));
+    Ok(crate::items::and(user, version))
+}
+
 /// The `SET` of the version attribute an update adds: the planned version, or
 /// (no check) one more than whatever is stored.
 pub(crate) fn version_bump<T: DynamoItem>(

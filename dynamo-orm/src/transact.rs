@@ -14,10 +14,10 @@ use tracing::Instrument;
 use crate::batch::key_id;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, ExpressionAttributes, Update};
-use crate::items::{and, key_item, span, ItemRef};
+use crate::items::{key_item, span, ItemRef};
 use crate::lifecycle::build_err;
 use crate::limits::{check_item_size, check_key_value, MAX_TRANSACTION_ITEMS};
-use crate::locking::{version_bump, version_condition, VersionPlan};
+use crate::locking::{version_bump, write_condition, VersionPlan};
 use crate::schema::DynamoItem;
 use crate::sdk::map_sdk_error;
 use crate::table::Table;
@@ -125,13 +125,7 @@ impl<'a> TransactWrite<'a> {
             check_item_size(&encoded)?;
             let key = key_item(table, &value.key())?;
             let mut attrs = ExpressionAttributes::new();
-            let mut cond = match &condition {
-                Some(c) => Some(c.render(&mut attrs)?),
-                None => None,
-            };
-            if let Some(plan) = &plan {
-                cond = and(cond, version_condition(plan, &names.hash, &mut attrs));
-            }
+            let cond = write_condition(condition.as_ref(), plan.as_ref(), &names.hash, &mut attrs)?;
             let (n, v) = attrs.into_parts();
             let put = Put::builder()
                 .table_name(table.name())
@@ -209,16 +203,12 @@ impl<'a> TransactWrite<'a> {
             }
             let mut attrs = ExpressionAttributes::new();
             let expr = update.render(&mut attrs)?;
-            let mut cond = match &condition {
-                Some(c) => Some(c.render(&mut attrs)?),
-                None => None,
-            };
-            if let Some(plan) = &plan {
-                cond = and(
-                    cond,
-                    version_condition(plan, &table.key_names().hash, &mut attrs),
-                );
-            }
+            let cond = write_condition(
+                condition.as_ref(),
+                plan.as_ref(),
+                &table.key_names().hash,
+                &mut attrs,
+            )?;
             let (n, v) = attrs.into_parts();
             let op = aws_sdk_dynamodb::types::Update::builder()
                 .table_name(table.name())
@@ -273,16 +263,12 @@ impl<'a> TransactWrite<'a> {
             let key = key_item(table, &key)?;
             let plan = VersionPlan::<T>::for_key_write(expected, true)?;
             let mut attrs = ExpressionAttributes::new();
-            let mut cond = match &condition {
-                Some(c) => Some(c.render(&mut attrs)?),
-                None => None,
-            };
-            if let Some(plan) = &plan {
-                cond = and(
-                    cond,
-                    version_condition(plan, &table.key_names().hash, &mut attrs),
-                );
-            }
+            let cond = write_condition(
+                condition.as_ref(),
+                plan.as_ref(),
+                &table.key_names().hash,
+                &mut attrs,
+            )?;
             let (n, v) = attrs.into_parts();
             let op = Delete::builder()
                 .table_name(table.name())
