@@ -302,8 +302,12 @@ impl<'a, T: DynamoItem> PutItem<'a, T> {
             item.insert(plan.attribute.to_owned(), plan.new_value());
         }
         check_item_size(&item)?;
-        let mut condition =
-            write_condition(self.condition.as_ref(), plan.as_ref(), &names.hash, &mut attrs)?;
+        let mut condition = write_condition(
+            self.condition.as_ref(),
+            plan.as_ref(),
+            &names.hash,
+            &mut attrs,
+        )?;
         if self.create_only {
             let not_exists = format!("attribute_not_exists({})", attrs.name(&names.hash));
             condition = and(condition, Some(not_exists));

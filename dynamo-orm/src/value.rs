@@ -626,6 +626,20 @@ impl<T: IntoAttribute, const N: usize> IntoAttribute for [T; N] {
     }
 }
 
+/// Read like a `Vec<T>` (a list, or binary for `[u8; N]`) of exactly `N` elements.
+impl<T: FromAttribute, const N: usize> FromAttribute for [T; N] {
+    fn from_attribute(value: AttributeValue) -> Result<Self, DecodeError> {
+        let items = T::__vec_from_attribute(value)?;
+        let len = items.len();
+        <[T; N]>::try_from(items).map_err(|_| {
+            DecodeError::invalid(
+                "a fixed-size array",
+                format!("expected {N} elements, found {len}"),
+            )
+        })
+    }
+}
+
 impl<T: IntoAttribute> IntoAttribute for VecDeque<T> {
     fn to_attribute(&self) -> Result<AttributeValue, EncodeError> {
         let mut list = Vec::with_capacity(self.len());
