@@ -406,10 +406,16 @@ async fn conditions_on_enums_and_nested_structs() {
     t.put(&m).await.unwrap();
     let f = Member::FIELDS;
     t.put(&m)
-        .condition(f.role.eq(Role::Member) & f.home.eq(paris.clone()) & f.roles.contains(Role::Member))
+        .condition(
+            f.role.eq(Role::Member) & f.home.eq(paris.clone()) & f.roles.contains(Role::Member),
+        )
         .await
         .unwrap();
-    let err = t.put(&m).condition(f.role.eq(Role::Admin)).await.unwrap_err();
+    let err = t
+        .put(&m)
+        .condition(f.role.eq(Role::Admin))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
     let out = t
         .update(Member::key("m"))
