@@ -32,6 +32,7 @@ struct Audit {
 
 mod upper {
     use dynamo_orm::{AttributeValue, DecodeError, EncodeError};
+    #[allow(clippy::ptr_arg)] // the `with` contract passes `&FieldType`
     pub fn to_attribute(v: &String) -> Result<AttributeValue, EncodeError> {
         Ok(AttributeValue::S(v.to_uppercase()))
     }
@@ -154,7 +155,7 @@ fn sample() -> Everything {
             Some([("k".to_string(), vec![1, 2])].into()),
             Some(HashMap::new()),
         ],
-        map: [("pi".to_string(), 3.14), ("neg".to_string(), -0.5)].into(),
+        map: [("e".to_string(), 2.5), ("neg".to_string(), -0.5)].into(),
         btree: [(
             "first".to_string(),
             Inner {
