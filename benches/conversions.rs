@@ -58,7 +58,9 @@ where
     group.bench_function(DERIVE, |b| {
         b.iter_with_large_drop(|| black_box(&value).to_item())
     });
-    group.bench_function(HAND, |b| b.iter_with_large_drop(|| hand_to(black_box(&value))));
+    group.bench_function(HAND, |b| {
+        b.iter_with_large_drop(|| hand_to(black_box(&value)))
+    });
     group.bench_function(SERDE, |b| {
         b.iter_with_large_drop(|| serde_dynamo::to_item::<_, Item>(black_box(&value)))
     });
@@ -83,41 +85,118 @@ where
     group.finish();
 }
 
+fn small() -> Shape<shapes::Small> {
+    Shape {
+        name: "small",
+        value: shapes::sample_small(),
+        hand_to: shapes::hand_small_to_item,
+        hand_from: shapes::hand_small_from_item,
+    }
+}
+
+fn medium() -> Shape<user::User> {
+    Shape {
+        name: "medium",
+        value: user::sample_user(),
+        hand_to: user::hand_to_item,
+        hand_from: user::hand_from_item,
+    }
+}
+
+fn large() -> Shape<shapes::Large> {
+    Shape {
+        name: "large",
+        value: shapes::sample_large(),
+        hand_to: shapes::hand_large_to_item,
+        hand_from: shapes::hand_large_from_item,
+    }
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--callgrind") {
+        callgrind(&args[i + 1..]);
+        return;
+    }
     let started = SystemTime::now();
     let mut c = Criterion::default().configure_from_args();
-    bench_shape(
-        &mut c,
-        Shape {
-            name: "small",
-            value: shapes::sample_small(),
-            hand_to: shapes::hand_small_to_item,
-            hand_from: shapes::hand_small_from_item,
-        },
-    );
-    bench_shape(
-        &mut c,
-        Shape {
-            name: "medium",
-            value: user::sample_user(),
-            hand_to: user::hand_to_item,
-            hand_from: user::hand_from_item,
-        },
-    );
-    bench_shape(
-        &mut c,
-        Shape {
-            name: "large",
-            value: shapes::sample_large(),
-            hand_to: shapes::hand_large_to_item,
-            hand_from: shapes::hand_large_from_item,
-        },
-    );
+    bench_shape(&mut c, small());
+    bench_shape(&mut c, medium());
+    bench_shape(&mut c, large());
     c.final_summary();
-    // Under `cargo test` criterion runs each benchmark once, without measuring.
-    if std::env::args().any(|a| a == "--bench") {
+    // Under `cargo test` (no `--bench`) or with `--test`, criterion runs each
+    // benchmark once without measuring: there is nothing to report.
+    if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test") {
         report(started);
     }
+}
+
+// ------------------------------------------------------------------ instruction counts
+
+/// `--callgrind <direction>/<shape>/<contender> [iterations]`: runs one
+/// contender in a plain loop, for counting instructions (deterministic, unlike
+/// time on a busy machine) and for finding where they go:
+///
+/// ```text
+/// valgrind --tool=callgrind --toggle-collect='*callgrind_measured*' \
+///     target/release/deps/conversions-<hash> --callgrind from_item/large/derive 1000
+/// ```
+///
+/// Only `callgrind_measured` is counted: the inputs are cloned before it and
+/// the outputs dropped after it, as in the criterion benchmarks.
+fn callgrind(args: &[String]) {
+    let id = args.first().map(String::as_str).unwrap_or("");
+    let iterations: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000);
+    let parts: Vec<&str> = id.split('/').collect();
+    let [direction, shape, contender] = parts[..] else {
+        panic!("--callgrind <to_item|from_item>/<small|medium|large>/<derive|hand_written|serde_dynamo> [iterations]");
+    };
+    match shape {
+        "small" => callgrind_shape(&small(), direction, contender, iterations),
+        "medium" => callgrind_shape(&medium(), direction, contender, iterations),
+        "large" => callgrind_shape(&large(), direction, contender, iterations),
+        other => panic!("unknown shape {other}"),
+    }
+}
+
+fn callgrind_shape<T>(shape: &Shape<T>, direction: &str, contender: &str, n: usize)
+where
+    T: DynamoItem + Serialize + DeserializeOwned + PartialEq + Debug,
+{
+    user::assert_conversions_agree(&shape.value, shape.hand_to, shape.hand_from);
+    let value = &shape.value;
+    let item = value.to_item().expect("to_item");
+    let (hand_to, hand_from) = (shape.hand_to, shape.hand_from);
+    let units = vec![(); n];
+    let items = || (0..n).map(|_| item.clone()).collect::<Vec<_>>();
+    let ok = match (direction, contender) {
+        ("to_item", DERIVE) => count_ok(callgrind_measured(units, |()| value.to_item())),
+        ("to_item", HAND) => callgrind_measured(units, |()| hand_to(value)).len(),
+        ("to_item", SERDE) => count_ok(callgrind_measured(units, |()| {
+            serde_dynamo::to_item::<_, Item>(value)
+        })),
+        ("from_item", DERIVE) => count_ok(callgrind_measured(items(), T::from_item)),
+        ("from_item", HAND) => count_ok(callgrind_measured(items(), |i| hand_from(&i))),
+        ("from_item", SERDE) => {
+            count_ok(callgrind_measured(items(), serde_dynamo::from_item::<_, T>))
+        }
+        _ => panic!("unknown benchmark {direction}/{contender}"),
+    };
+    assert_eq!(ok, n, "every conversion succeeds");
+    eprintln!("{direction}/{}/{contender}: {n} iterations", shape.name);
+}
+
+fn count_ok<O, E>(results: Vec<Result<O, E>>) -> usize {
+    results.iter().filter(|r| r.is_ok()).count()
+}
+
+/// The loop callgrind counts (`--toggle-collect='*callgrind_measured*'`). The
+/// inputs are made before it; the outputs are returned and dropped after it.
+#[inline(never)]
+fn callgrind_measured<I, O>(inputs: Vec<I>, f: impl FnMut(I) -> O) -> Vec<O> {
+    let mut outputs = Vec::with_capacity(inputs.len());
+    outputs.extend(inputs.into_iter().map(f));
+    outputs
 }
 
 // ------------------------------------------------------------------ the ratio table

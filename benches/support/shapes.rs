@@ -131,7 +131,7 @@ pub fn sample_large() -> Large {
                 name: format!("Item number {i}"),
                 quantity: i % 7 + 1,
                 // Exact in binary: prints the same with ryu and `to_string`.
-                unit_price: 9.5 + f64::from(i) * 0.25,
+                unit_price: 9.25 + f64::from(i) * 0.5,
                 gift: i % 3 == 0,
             })
             .collect(),
@@ -176,7 +176,10 @@ fn hand_profile_to(p: &Profile) -> AttributeValue {
     );
     m.insert("bio".to_string(), AttributeValue::S(p.bio.clone()));
     m.insert("age".to_string(), AttributeValue::N(p.age.to_string()));
-    m.insert("rating".to_string(), AttributeValue::N(p.rating.to_string()));
+    m.insert(
+        "rating".to_string(),
+        AttributeValue::N(p.rating.to_string()),
+    );
     m.insert("verified".to_string(), AttributeValue::Bool(p.verified));
     m.insert("address".to_string(), hand_address_to(&p.address));
     AttributeValue::M(m)
@@ -206,26 +209,86 @@ pub fn hand_large_to_item(l: &Large) -> Item {
         "lines".to_string(),
         AttributeValue::L(l.lines.iter().map(hand_line_to).collect()),
     );
-    item.insert("label_01".to_string(), AttributeValue::S(l.label_01.clone()));
-    item.insert("label_02".to_string(), AttributeValue::S(l.label_02.clone()));
-    item.insert("label_03".to_string(), AttributeValue::S(l.label_03.clone()));
-    item.insert("label_04".to_string(), AttributeValue::S(l.label_04.clone()));
-    item.insert("label_05".to_string(), AttributeValue::S(l.label_05.clone()));
-    item.insert("label_06".to_string(), AttributeValue::S(l.label_06.clone()));
-    item.insert("label_07".to_string(), AttributeValue::S(l.label_07.clone()));
-    item.insert("label_08".to_string(), AttributeValue::S(l.label_08.clone()));
-    item.insert("label_09".to_string(), AttributeValue::S(l.label_09.clone()));
-    item.insert("label_10".to_string(), AttributeValue::S(l.label_10.clone()));
-    item.insert("label_11".to_string(), AttributeValue::S(l.label_11.clone()));
-    item.insert("label_12".to_string(), AttributeValue::S(l.label_12.clone()));
-    item.insert("label_13".to_string(), AttributeValue::S(l.label_13.clone()));
-    item.insert("label_14".to_string(), AttributeValue::S(l.label_14.clone()));
-    item.insert("label_15".to_string(), AttributeValue::S(l.label_15.clone()));
-    item.insert("label_16".to_string(), AttributeValue::S(l.label_16.clone()));
-    item.insert("label_17".to_string(), AttributeValue::S(l.label_17.clone()));
-    item.insert("label_18".to_string(), AttributeValue::S(l.label_18.clone()));
-    item.insert("label_19".to_string(), AttributeValue::S(l.label_19.clone()));
-    item.insert("label_20".to_string(), AttributeValue::S(l.label_20.clone()));
+    item.insert(
+        "label_01".to_string(),
+        AttributeValue::S(l.label_01.clone()),
+    );
+    item.insert(
+        "label_02".to_string(),
+        AttributeValue::S(l.label_02.clone()),
+    );
+    item.insert(
+        "label_03".to_string(),
+        AttributeValue::S(l.label_03.clone()),
+    );
+    item.insert(
+        "label_04".to_string(),
+        AttributeValue::S(l.label_04.clone()),
+    );
+    item.insert(
+        "label_05".to_string(),
+        AttributeValue::S(l.label_05.clone()),
+    );
+    item.insert(
+        "label_06".to_string(),
+        AttributeValue::S(l.label_06.clone()),
+    );
+    item.insert(
+        "label_07".to_string(),
+        AttributeValue::S(l.label_07.clone()),
+    );
+    item.insert(
+        "label_08".to_string(),
+        AttributeValue::S(l.label_08.clone()),
+    );
+    item.insert(
+        "label_09".to_string(),
+        AttributeValue::S(l.label_09.clone()),
+    );
+    item.insert(
+        "label_10".to_string(),
+        AttributeValue::S(l.label_10.clone()),
+    );
+    item.insert(
+        "label_11".to_string(),
+        AttributeValue::S(l.label_11.clone()),
+    );
+    item.insert(
+        "label_12".to_string(),
+        AttributeValue::S(l.label_12.clone()),
+    );
+    item.insert(
+        "label_13".to_string(),
+        AttributeValue::S(l.label_13.clone()),
+    );
+    item.insert(
+        "label_14".to_string(),
+        AttributeValue::S(l.label_14.clone()),
+    );
+    item.insert(
+        "label_15".to_string(),
+        AttributeValue::S(l.label_15.clone()),
+    );
+    item.insert(
+        "label_16".to_string(),
+        AttributeValue::S(l.label_16.clone()),
+    );
+    item.insert(
+        "label_17".to_string(),
+        AttributeValue::S(l.label_17.clone()),
+    );
+    item.insert(
+        "label_18".to_string(),
+        AttributeValue::S(l.label_18.clone()),
+    );
+    item.insert(
+        "label_19".to_string(),
+        AttributeValue::S(l.label_19.clone()),
+    );
+    item.insert(
+        "label_20".to_string(),
+        AttributeValue::S(l.label_20.clone()),
+    );
     if !l.scores.is_empty() {
         item.insert(
             "scores".to_string(),

@@ -60,7 +60,7 @@ pub fn user(username: String, date_joined: i64, i: u64) -> User {
         ],
         // Exact in binary: prints the same with ryu and `to_string`.
         balance: 1234.5 + (i % 1000) as f64,
-        active: i % 2 == 0,
+        active: i.is_multiple_of(2),
         nickname: Some("johnny".into()),
         version: 3,
     }
@@ -74,7 +74,10 @@ pub fn sample_user() -> User {
 /// What `to_item` returns when written by hand.
 pub fn hand_to_item(u: &User) -> Item {
     let mut item = HashMap::new();
-    item.insert("username".to_string(), AttributeValue::S(u.username.clone()));
+    item.insert(
+        "username".to_string(),
+        AttributeValue::S(u.username.clone()),
+    );
     item.insert(
         "date_joined".to_string(),
         AttributeValue::N(u.date_joined.to_string()),
@@ -83,7 +86,10 @@ pub fn hand_to_item(u: &User) -> Item {
         "first_name".to_string(),
         AttributeValue::S(u.first_name.clone()),
     );
-    item.insert("last_name".to_string(), AttributeValue::S(u.last_name.clone()));
+    item.insert(
+        "last_name".to_string(),
+        AttributeValue::S(u.last_name.clone()),
+    );
     item.insert(
         "friend_count".to_string(),
         AttributeValue::N(u.friend_count.to_string()),
@@ -103,12 +109,18 @@ pub fn hand_to_item(u: &User) -> Item {
                 .collect(),
         ),
     );
-    item.insert("balance".to_string(), AttributeValue::N(u.balance.to_string()));
+    item.insert(
+        "balance".to_string(),
+        AttributeValue::N(u.balance.to_string()),
+    );
     item.insert("active".to_string(), AttributeValue::Bool(u.active));
     if let Some(nickname) = &u.nickname {
         item.insert("nickname".to_string(), AttributeValue::S(nickname.clone()));
     }
-    item.insert("version".to_string(), AttributeValue::N(u.version.to_string()));
+    item.insert(
+        "version".to_string(),
+        AttributeValue::N(u.version.to_string()),
+    );
     item
 }
 
@@ -205,7 +217,11 @@ pub fn assert_conversions_agree<T>(
 {
     let name = std::any::type_name::<T>();
     let derived = value.to_item().expect("derive to_item");
-    assert_eq!(derived, hand_to(value), "{name}: derive vs hand-written item");
+    assert_eq!(
+        derived,
+        hand_to(value),
+        "{name}: derive vs hand-written item"
+    );
     let serde: Item = serde_dynamo::to_item(value).expect("serde_dynamo to_item");
     assert_eq!(derived, serde, "{name}: derive vs serde_dynamo item");
     let back = T::from_item(derived.clone()).expect("derive from_item");
