@@ -217,10 +217,13 @@ fn criterion_dir() -> Option<PathBuf> {
         .find(|dir| dir.is_dir())
 }
 
-/// The median time in nanoseconds criterion estimated for `group/function`
-/// in this run (older results are ignored: a filtered run reports only what
-/// it measured).
-fn median_ns(dir: &Path, group: &str, function: &str, since: SystemTime) -> Option<f64> {
+/// The time per iteration in nanoseconds that criterion estimated for
+/// `group/function` in this run: its typical estimate, the slope of the
+/// linear fit over the samples (what it prints as `time:`; free of the fixed
+/// per-sample overhead), or the median where there is no slope (flat
+/// sampling). Older results are ignored: a filtered run reports only what it
+/// measured.
+fn estimate_ns(dir: &Path, group: &str, function: &str, since: SystemTime) -> Option<f64> {
     let path = dir
         .join(group.replace('/', "_"))
         .join(function)
@@ -231,7 +234,9 @@ fn median_ns(dir: &Path, group: &str, function: &str, since: SystemTime) -> Opti
         return None;
     }
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    json["slope"]["point_estimate"]
+        .as_f64()
+        .or_else(|| json["median"]["point_estimate"].as_f64())
 }
 
 fn format_ns(ns: f64) -> String {
@@ -244,7 +249,7 @@ fn format_ns(ns: f64) -> String {
     }
 }
 
-/// Prints the medians, the ratios and whether each target is met, as a
+/// Prints the estimates, the ratios and whether each target is met, as a
 /// markdown table, and saves it for `scripts/bench.sh`.
 fn report(since: SystemTime) {
     let Some(dir) = criterion_dir() else {
@@ -260,7 +265,7 @@ fn report(since: SystemTime) {
         for shape in ["small", "medium", "large"] {
             let group = format!("{direction}/{shape}");
             let [Some(derive), Some(hand), Some(serde)] =
-                [DERIVE, HAND, SERDE].map(|f| median_ns(&dir, &group, f, since))
+                [DERIVE, HAND, SERDE].map(|f| estimate_ns(&dir, &group, f, since))
             else {
                 continue;
             };
@@ -289,7 +294,9 @@ fn report(since: SystemTime) {
     if rows == 0 {
         return;
     }
-    println!("\nConversions (criterion medians; ratio > 1: the derive is faster)\n\n{out}");
+    println!(
+        "\nConversions (criterion's typical time per conversion; ratio > 1: the derive is faster)\n\n{out}"
+    );
     if let Some(target) = dir.parent() {
         let summary = target.join("bench-summary");
         let written = std::fs::create_dir_all(&summary)

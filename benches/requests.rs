@@ -13,7 +13,8 @@
 //! a child process: this binary re-executed with `--scan-rss-child`).
 //!
 //! Sizes and rounds come from the environment: `BENCH_SCALE` multiplies every
-//! size and round count (default 1); `BENCH_ROUNDS`, `BENCH_BULK_ITEMS`,
+//! size and the latency rounds (default 1; the bulk and scan rounds stay 3);
+//! `BENCH_ROUNDS`, `BENCH_WARMUP`, `BENCH_BULK_ITEMS`,
 //! `BENCH_PUT_LOOP_ITEMS`, `BENCH_BULK_ROUNDS`, `BENCH_CONCURRENCY` (a list:
 //! `1,2,4,8,16`), `BENCH_SCAN_ITEMS`, `BENCH_SCAN_ROUNDS`, `BENCH_MEMORY_SMALL`
 //! and `BENCH_MEMORY_LARGE` set one each. `DYNAMODB_ENDPOINT` points it at

@@ -28,8 +28,9 @@ machine() {
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-machine | tee "$out/machine.md"
-echo "- load average before: $(load)" | tee -a "$out/machine.md"
+machine >"$out/machine.md"
+echo "- load average before: $(load)" >>"$out/machine.md"
+cat "$out/machine.md" >&2
 
 # Other work on the machine skews everything: sample the load and the
 # busiest processes every 20 s while the benchmarks run.
@@ -49,16 +50,16 @@ cargo bench --bench requests 2>&1 | tee "$out/requests.log" >&2
 echo "== 3/3 compile time" >&2
 scripts/bench_compile.sh 2>&1 | tee "$out/compile.log" >&2
 
-echo "- load average after: $(load)" | tee -a "$out/machine.md"
+echo "- load average after: $(load)" >>"$out/machine.md"
 kill "$sampler" 2>/dev/null || true
-echo "- 1-minute load while running (every 20 s): $(awk '{ print $3 }' "$out/load.log" | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "median %s, max %s (%d samples; details in %s)", v[int((NR + 1) / 2)], v[NR], NR, "target/bench-summary/load.log" }')" | tee -a "$out/machine.md"
+echo "- 1-minute load while running (every 20 s): $(awk '{ print $3 }' "$out/load.log" | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "median %s, max %s (%d samples; details in %s)", v[int((NR + 1) / 2)], v[NR], NR, "target/bench-summary/load.log" }')" >>"$out/machine.md"
 
 echo
 echo "## Results"
 echo
 cat "$out/machine.md"
 echo
-echo "### Conversions (criterion medians; ratio > 1: the derive is faster)"
+echo "### Conversions (criterion's typical time per conversion; ratio > 1: the derive is faster)"
 echo
 cat "$out/conversions.md"
 echo
