@@ -6,11 +6,11 @@ use tracing::Instrument;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::expr::{render_key_condition, Condition, ExpressionAttributes, SortKeyCondition};
+use crate::expr::{render_key_condition, ExpressionAttributes, SortKeyCondition};
 use crate::items::{log_capacity, span};
 use crate::limits::{check_item_size, check_key_value};
 use crate::query::{build_request, ReadOptions};
-use crate::read::{Cursor, ReadKind};
+use crate::read::ReadKind;
 use crate::sdk::map_sdk_error;
 use crate::table::{KeyNames, Table};
 use crate::{AttributeValue, Item};
@@ -174,33 +174,11 @@ impl DocumentQuery<'_> {
         self
     }
 
-    /// Keeps only documents matching `condition`.
-    pub fn filter(mut self, condition: Condition) -> Self {
-        self.options.filter = Some(condition);
-        self
-    }
+    crate::query::read_option_setters!();
 
     /// Descending order.
     pub fn reverse(mut self) -> Self {
         self.forward = false;
-        self
-    }
-
-    /// At most `n` documents.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.options.limit = Some(n);
-        self
-    }
-
-    /// Documents per request.
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.options.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
-        self
-    }
-
-    /// Continue after a cursor.
-    pub fn start_from(mut self, cursor: Cursor) -> Self {
-        self.options.start = Some(cursor);
         self
     }
 

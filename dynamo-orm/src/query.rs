@@ -24,6 +24,45 @@ pub(crate) struct ReadOptions {
     pub(crate) start: Option<Cursor>,
 }
 
+/// The option setters query, scan and document query share; each builder
+/// holds a `ReadOptions` in `self.options`.
+macro_rules! read_option_setters {
+    () => {
+        /// Keeps only items matching `condition` (applied after reading:
+        /// filtered items still consume capacity).
+        pub fn filter(mut self, condition: $crate::expr::Condition) -> Self {
+            self.options.filter = Some(condition);
+            self
+        }
+
+        /// At most `n` items in total.
+        pub fn limit(mut self, n: usize) -> Self {
+            self.options.limit = Some(n);
+            self
+        }
+
+        /// Items DynamoDB reads per request (its `Limit`).
+        pub fn page_size(mut self, n: u32) -> Self {
+            self.options.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
+            self
+        }
+
+        /// Strongly consistent reads. Refused on global secondary indexes,
+        /// which DynamoDB cannot read consistently.
+        pub fn consistent(mut self) -> Self {
+            self.options.consistent = true;
+            self
+        }
+
+        /// Continues where a previous page stopped.
+        pub fn start_from(mut self, cursor: $crate::read::Cursor) -> Self {
+            self.options.start = Some(cursor);
+            self
+        }
+    };
+}
+pub(crate) use read_option_setters;
+
 /// A handle on one secondary index of a table: `users.index::<ByZip>()`.
 pub struct IndexHandle<'a, T, I> {
     pub(crate) table: &'a Table<T>,
@@ -175,41 +214,11 @@ where
     I: QueryTarget<Item = T>,
     P: ProjectionOf<T>,
 {
-    /// Keeps only items matching `condition` (applied after reading: filtered
-    /// items still consume capacity).
-    pub fn filter(mut self, condition: Condition) -> Self {
-        self.options.filter = Some(condition);
-        self
-    }
+    read_option_setters!();
 
     /// Descending sort key order.
     pub fn reverse(mut self) -> Self {
         self.forward = false;
-        self
-    }
-
-    /// At most `n` items in total.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.options.limit = Some(n);
-        self
-    }
-
-    /// Items DynamoDB reads per request (its `Limit`).
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.options.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
-        self
-    }
-
-    /// Strongly consistent reads. Refused on global indexes, which DynamoDB
-    /// cannot read consistently.
-    pub fn consistent(mut self) -> Self {
-        self.options.consistent = true;
-        self
-    }
-
-    /// Continues where a previous page stopped.
-    pub fn start_from(mut self, cursor: Cursor) -> Self {
-        self.options.start = Some(cursor);
         self
     }
 

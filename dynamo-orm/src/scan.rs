@@ -5,9 +5,9 @@ use std::marker::PhantomData;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
-use crate::expr::{Condition, ExpressionAttributes};
+use crate::expr::ExpressionAttributes;
 use crate::query::{build_request, projection, ReadOptions};
-use crate::read::{Cursor, Page, ReadKind, ReadRequest};
+use crate::read::{Page, ReadKind, ReadRequest};
 use crate::schema::{DynamoItem, ProjectionOf};
 use crate::table::Table;
 
@@ -58,35 +58,7 @@ impl<'a, T: DynamoItem> Scan<'a, T, T> {
 }
 
 impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
-    /// Keeps only items matching `condition`.
-    pub fn filter(mut self, condition: Condition) -> Self {
-        self.options.filter = Some(condition);
-        self
-    }
-
-    /// At most `n` items in total.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.options.limit = Some(n);
-        self
-    }
-
-    /// Items DynamoDB reads per request.
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.options.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
-        self
-    }
-
-    /// Strongly consistent reads (refused on global indexes).
-    pub fn consistent(mut self) -> Self {
-        self.options.consistent = true;
-        self
-    }
-
-    /// Continues where a previous page stopped (sequential or one-segment scans).
-    pub fn start_from(mut self, cursor: Cursor) -> Self {
-        self.options.start = Some(cursor);
-        self
-    }
+    crate::query::read_option_setters!();
 
     /// Scans only segment `segment` of `total` (the seed's `segment` / `total_segments`).
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
