@@ -21,8 +21,8 @@ use std::time::SystemTime;
 
 use criterion::{BatchSize, Criterion};
 use dynamo_orm::{DynamoItem, Item};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[path = "support/shapes.rs"]
 mod shapes;
@@ -149,7 +149,9 @@ fn callgrind(args: &[String]) {
     let iterations: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000);
     let parts: Vec<&str> = id.split('/').collect();
     let [direction, shape, contender] = parts[..] else {
-        panic!("--callgrind <to_item|from_item>/<small|medium|large>/<derive|hand_written|serde_dynamo> [iterations]");
+        panic!(
+            "--callgrind <to_item|from_item>/<small|medium|large>/<derive|hand_written|serde_dynamo> [iterations]"
+        );
     };
     match shape {
         "small" => callgrind_shape(&small(), direction, contender, iterations),

@@ -29,12 +29,12 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
     PutRequest, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
     WriteRequest,
 };
-use aws_sdk_dynamodb::Client;
-use dynamo_orm::local::{client_for, unique_table_name, DynamoDbLocal};
+use dynamo_orm::local::{DynamoDbLocal, client_for, unique_table_name};
 use dynamo_orm::{AttributeValue, Table};
 use futures::{Stream, TryStreamExt};
 use tokio::task::JoinSet;
@@ -42,7 +42,7 @@ use tokio::task::JoinSet;
 #[path = "support/user.rs"]
 mod user;
 
-use user::{hand_from_item, hand_key, hand_to_item, User};
+use user::{User, hand_from_item, hand_key, hand_to_item};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type Res<T> = Result<T, BoxError>;
@@ -523,10 +523,10 @@ async fn raw_batch_concurrent(
     let mut in_flight = JoinSet::new();
     for chunk in users.chunks(BATCH) {
         let requests = chunk.iter().map(put_request).collect::<Res<Vec<_>>>()?;
-        if in_flight.len() >= concurrency {
-            if let Some(done) = in_flight.join_next().await {
-                done??;
-            }
+        if in_flight.len() >= concurrency
+            && let Some(done) = in_flight.join_next().await
+        {
+            done??;
         }
         in_flight.spawn(send_batch(client.clone(), table.to_owned(), requests));
     }

@@ -5,15 +5,15 @@
 mod fault_proxy;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, Select,
 };
-use aws_sdk_dynamodb::Client;
 use dynamo_orm::batch::{
     BatchWriter, MultiBatchWriter, Progress, RetryPolicy, UnprocessedWrite, WriteOp,
 };

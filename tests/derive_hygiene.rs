@@ -148,7 +148,7 @@ mod hygiene {
 }
 
 use dynamo_orm::{AttributeMap, AttributeValue, DynamoItem, Index};
-use hygiene::{thing, ByKind, BySize, Thing, ThingName};
+use hygiene::{ByKind, BySize, Thing, ThingName, thing};
 
 #[test]
 fn round_trips_in_a_hostile_scope() {

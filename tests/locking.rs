@@ -157,12 +157,13 @@ async fn update_and_delete_check_versions() {
         .unwrap()
         .unwrap();
     t.delete_item(&fresh).await.unwrap();
-    assert!(t
-        .get(Counter::key("c"))
-        .consistent()
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        t.get(Counter::key("c"))
+            .consistent()
+            .await
+            .unwrap()
+            .is_none()
+    );
     // Deleting something that is gone, with a version, conflicts with no current item.
     let err = t.delete_item(&fresh).await.unwrap_err();
     assert!(
@@ -224,12 +225,13 @@ async fn transactions_follow_the_version_rules() {
         .send()
         .await
         .unwrap();
-    assert!(t
-        .get(Counter::key("ta"))
-        .consistent()
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        t.get(Counter::key("ta"))
+            .consistent()
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         t.get(Counter::key("tb"))
             .consistent()

@@ -66,12 +66,14 @@ async fn put_get_exists_delete_round_trip() {
     assert!(users.exists(User::key("john")).await.unwrap());
     let out = users.delete(User::key("john")).return_old().await.unwrap();
     assert_eq!(out.old, Some(john()));
-    assert!(users
-        .get(User::key("john"))
-        .consistent()
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        users
+            .get(User::key("john"))
+            .consistent()
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]

@@ -63,9 +63,10 @@ async fn create_builds_keys_indexes_projections_and_ttl() {
     );
     let gsis = desc.global_secondary_indexes();
     assert_eq!(gsis.len(), 2);
-    assert!(gsis
-        .iter()
-        .all(|g| g.index_status() == Some(&IndexStatus::Active)));
+    assert!(
+        gsis.iter()
+            .all(|g| g.index_status() == Some(&IndexStatus::Active))
+    );
     let by_zip = gsis
         .iter()
         .find(|g| g.index_name() == Some("ByZip"))

@@ -97,12 +97,14 @@ async fn transfer_across_two_tables_commits_or_cancels_whole() {
         .send()
         .await
         .unwrap();
-    assert!(ledger
-        .get(Entry::key("alice", 1))
-        .consistent()
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        ledger
+            .get(Entry::key("alice", 1))
+            .consistent()
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(matches!(
         TransactWrite::new(accounts.client()).send().await,
         Err(Error::Validation(_))

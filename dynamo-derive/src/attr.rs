@@ -6,12 +6,12 @@
 //! are errors.
 
 use proc_macro2::{TokenStream, TokenTree};
-use quote::{quote, ToTokens};
+use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
-use syn::{token, Ident, LitStr, Token, Type};
+use syn::{Ident, LitStr, Token, Type, token};
 
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;

@@ -37,10 +37,10 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>) {
             }
             let mut seen: HashMap<&str, &Ident> = HashMap::new();
             for variant in variants {
-                if let Some(rename) = &variant.attrs.rename {
-                    if variant.name.is_empty() {
-                        cx.error_spanned_by(&rename.value, "`rename` needs a non-empty name");
-                    }
+                if let Some(rename) = &variant.attrs.rename
+                    && variant.name.is_empty()
+                {
+                    cx.error_spanned_by(&rename.value, "`rename` needs a non-empty name");
                 }
                 if let Some(first) = seen.insert(&variant.name, variant.ident) {
                     let at = match &variant.attrs.rename {
@@ -76,10 +76,10 @@ fn check_generics(cx: &Ctxt, cont: &Container<'_>) {
 fn check_fields(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
     for field in fields {
         let attrs = &field.attrs;
-        if let Some(rename) = &attrs.rename {
-            if rename.value.value().is_empty() {
-                cx.error_spanned_by(&rename.value, "`rename` needs a non-empty name");
-            }
+        if let Some(rename) = &attrs.rename
+            && rename.value.value().is_empty()
+        {
+            cx.error_spanned_by(&rename.value, "`rename` needs a non-empty name");
         }
         if attrs.skip.is_some() {
             let others: [(&str, Option<&dyn ToTokens>); 6] = [
@@ -103,7 +103,9 @@ fn check_fields(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
                 if let Some(tokens) = tokens {
                     cx.error_spanned_by(
                         tokens,
-                        format!("`{name}` cannot be combined with `skip`: a skipped field is not stored"),
+                        format!(
+                            "`{name}` cannot be combined with `skip`: a skipped field is not stored"
+                        ),
                     );
                 }
             }

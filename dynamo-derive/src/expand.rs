@@ -7,7 +7,7 @@
 //! interpolation, so they resolve even when the struct comes from a `macro_rules!`.
 
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, LitStr, Type};
@@ -37,11 +37,11 @@ fn derive(input: &DeriveInput, derive: Derive) -> syn::Result<TokenStream> {
     let Some(cont) = cont else {
         return Err(syn::Error::new_spanned(&input.ident, "unsupported input"));
     };
-    let gen = Gen::new(&cont);
+    let fg = Gen::new(&cont);
     Ok(match (&cont.data, derive) {
-        (Data::Struct(fields), Derive::Item) => gen.item(fields),
-        (Data::Struct(fields), Derive::Attribute) => gen.attribute_struct(fields),
-        (Data::Enum(variants), _) => gen.unit_enum(variants),
+        (Data::Struct(fields), Derive::Item) => fg.item(fields),
+        (Data::Struct(fields), Derive::Attribute) => fg.attribute_struct(fields),
+        (Data::Enum(variants), _) => fg.unit_enum(variants),
     })
 }
 
@@ -487,8 +487,8 @@ impl<'a> Gen<'a> {
         let p = &self.p;
         let item = &projection_of.value;
         let ident = self.cont.ident;
-        let consts = gens.iter().filter(|gen| gen.field.is_stored()).map(|gen| {
-            let FieldGen { field, name, .. } = gen;
+        let consts = gens.iter().filter(|fg| fg.field.is_stored()).map(|fg| {
+            let FieldGen { field, name, .. } = fg;
             let member = field.ident;
             let ty = &field.ty;
             let read = quote_spanned!(member.span()=> <#item as #p::HasFields>::FIELDS.#member);
@@ -588,16 +588,16 @@ impl<'a> Gen<'a> {
         let Gen { p, this, item, .. } = self;
         let ident = self.cont.ident;
         let stored: Vec<&FieldGen<'_, '_>> =
-            gens.iter().filter(|gen| gen.field.is_stored()).collect();
+            gens.iter().filter(|fg| fg.field.is_stored()).collect();
         let flattened: Vec<&Type> = gens
             .iter()
-            .filter(|gen| gen.field.attrs.flatten.is_some())
-            .map(|gen| &gen.field.ty)
+            .filter(|fg| fg.field.attrs.flatten.is_some())
+            .map(|fg| &fg.field.ty)
             .collect();
         let own_count = stored.len();
 
-        let writes = gens.iter().map(|gen| {
-            let FieldGen { field, name, .. } = gen;
+        let writes = gens.iter().map(|fg| {
+            let FieldGen { field, name, .. } = fg;
             let member = field.ident;
             let ty = &field.ty;
             if field.attrs.skip.is_some() {
@@ -616,19 +616,19 @@ impl<'a> Gen<'a> {
             }
         });
 
-        let removing_reads = gens.iter().map(|gen| {
-            let member = gen.field.ident;
-            let name = &gen.name;
-            let value = self.read_value(gen, quote!(#item.remove(#name)), item, name);
+        let removing_reads = gens.iter().map(|fg| {
+            let member = fg.field.ident;
+            let name = &fg.name;
+            let value = self.read_value(fg, quote!(#item.remove(#name)), item, name);
             quote!(#member: #value)
         });
 
-        let declarations = stored.iter().map(|gen| {
-            let var = &gen.var;
+        let declarations = stored.iter().map(|fg| {
+            let var = &fg.var;
             quote!(let mut #var: #p::Option<#p::AttributeValue> = #p::None;)
         });
-        let arms = stored.iter().map(|gen| {
-            let FieldGen { name, var, .. } = gen;
+        let arms = stored.iter().map(|fg| {
+            let FieldGen { name, var, .. } = fg;
             quote!(#name => #var = #p::Some(__value),)
         });
         let rest = quote!(__rest);
@@ -655,15 +655,15 @@ impl<'a> Gen<'a> {
                 }
             }
         };
-        let collected_reads = gens.iter().map(|gen| {
-            let member = gen.field.ident;
-            let var = &gen.var;
-            let value = self.read_value(gen, quote!(#var), &quote!(&mut #rest), &gen.name);
+        let collected_reads = gens.iter().map(|fg| {
+            let member = fg.field.ident;
+            let var = &fg.var;
+            let value = self.read_value(fg, quote!(#var), &quote!(&mut #rest), &fg.name);
             quote!(#member: #value)
         });
 
-        let names = gens.iter().map(|gen| {
-            let FieldGen { field, name, .. } = gen;
+        let names = gens.iter().map(|fg| {
+            let FieldGen { field, name, .. } = fg;
             let ty = &field.ty;
             if field.attrs.flatten.is_some() {
                 quote!(<#ty as #p::AttributeMap>::attribute_names(__out);)
@@ -709,13 +709,13 @@ impl<'a> Gen<'a> {
     /// flattened field from the map `flatten_source`.
     fn read_value(
         &self,
-        gen: &FieldGen<'_, '_>,
+        fg: &FieldGen<'_, '_>,
         value: TokenStream,
         flatten_source: &TokenStream,
         name: &TokenStream,
     ) -> TokenStream {
         let p = &self.p;
-        let field = gen.field;
+        let field = fg.field;
         let ty = &field.ty;
         if field.attrs.skip.is_some() {
             quote_spanned!(ty.span()=> <#ty as #p::Default>::default())
@@ -780,29 +780,29 @@ impl<'a> Gen<'a> {
         let fields_ident = companion_ident(self.cont.attrs.fields.as_ref(), ident, "Fields");
         let visible: Vec<&FieldGen<'_, '_>> = gens
             .iter()
-            .filter(|gen| gen.field.attrs.skip.is_none())
+            .filter(|fg| fg.field.attrs.skip.is_none())
             .collect();
-        let members = visible.iter().map(|gen| gen.field.ident);
+        let members = visible.iter().map(|fg| fg.field.ident);
         let members2 = members.clone();
-        let types = visible.iter().map(|gen| {
-            let ty = &gen.field.ty;
-            if gen.field.attrs.flatten.is_some() {
+        let types = visible.iter().map(|fg| {
+            let ty = &fg.field.ty;
+            if fg.field.attrs.flatten.is_some() {
                 quote!(<#ty as #p::HasFields>::Fields)
             } else {
                 quote!(#p::Field<#ty>)
             }
         });
-        let values = visible.iter().map(|gen| {
-            let ty = &gen.field.ty;
-            let name = &gen.name;
-            if gen.field.attrs.flatten.is_some() {
+        let values = visible.iter().map(|fg| {
+            let ty = &fg.field.ty;
+            let name = &fg.name;
+            if fg.field.attrs.flatten.is_some() {
                 quote!(<#ty as #p::HasFields>::FIELDS)
             } else {
                 quote!(#p::Field::new(#name))
             }
         });
-        let docs = visible.iter().map(|gen| {
-            let field = gen.field;
+        let docs = visible.iter().map(|fg| {
+            let field = fg.field;
             if field.attrs.flatten.is_some() {
                 format!(
                     "The attributes of the flattened `{}`, stored inline.",

@@ -21,7 +21,7 @@ mod fallback;
 mod tests;
 
 use proc_macro::TokenStream;
-use syn::{parse_macro_input, DeriveInput};
+use syn::{DeriveInput, parse_macro_input};
 
 /// Stores a struct as a DynamoDB item: its table schema, a typed key, typed
 /// attribute paths, index markers and single-pass conversions.

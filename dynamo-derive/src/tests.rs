@@ -1,7 +1,7 @@
 //! The stages called directly with `syn::parse_quote!`: every rule's message,
 //! and what the expansion contains.
 
-use syn::{parse_quote, DeriveInput};
+use syn::{DeriveInput, parse_quote};
 
 use crate::check::{is_integer, non_key_reason, type_text, valid_name};
 use crate::expand::{derive_attribute, derive_item};
@@ -60,8 +60,11 @@ fn expands_a_valid_item() {
     assert!(code.contains("pubstructByEmail;"));
     assert!(code.contains("::dynamo_orm::__private::HashMap::with_capacity(2usize)"));
     assert!(code.contains("Projection::Include(&[\"full_name\"])"));
-    assert!(code
-        .contains("pubfnkey(username:impl::dynamo_orm::__private::Into<String>,date_joined:i64)"));
+    assert!(
+        code.contains(
+            "pubfnkey(username:impl::dynamo_orm::__private::Into<String>,date_joined:i64)"
+        )
+    );
     assert!(code.contains("\"full_name\"=>__f3=::dynamo_orm::__private::Some(__value)"));
     assert!(code.contains("const_:()="));
     assert!(!code.contains("__rest"), "no flatten, no rest map");
@@ -419,17 +422,19 @@ fn index_rules() {
         }),
         "needs a table with a range key",
     );
-    assert!(item_errors(item(quote::quote!(
-        gsi(
-            ByEmail,
-            hash = email,
-            range = at,
-            name = "by-email",
-            projection = keys_only
-        ),
-        lsi(ByEmailLocal, range = email, projection = include(tags))
-    )))
-    .is_empty());
+    assert!(
+        item_errors(item(quote::quote!(
+            gsi(
+                ByEmail,
+                hash = email,
+                range = at,
+                name = "by-email",
+                projection = keys_only
+            ),
+            lsi(ByEmailLocal, range = email, projection = include(tags))
+        )))
+        .is_empty()
+    );
 }
 
 #[test]

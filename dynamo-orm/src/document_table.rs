@@ -6,10 +6,10 @@ use tracing::Instrument;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::expr::{render_key_condition, ExpressionAttributes, SortKeyCondition};
+use crate::expr::{ExpressionAttributes, SortKeyCondition, render_key_condition};
 use crate::items::{log_capacity, span};
 use crate::limits::{check_item_size, check_key_value};
-use crate::query::{build_request, ReadOptions};
+use crate::query::{ReadOptions, build_request};
 use crate::read::ReadKind;
 use crate::sdk::map_sdk_error;
 use crate::table::{KeyNames, Table};
@@ -130,7 +130,7 @@ impl Table<Document> {
     }
 
     /// Every document of the table, fetched lazily.
-    pub fn scan_documents(&self) -> impl Stream<Item = Result<Document>> + Send + 'static {
+    pub fn scan_documents(&self) -> impl Stream<Item = Result<Document>> + Send + 'static + use<> {
         let req = build_request(
             self,
             ReadKind::Scan { segment: None },
@@ -183,12 +183,12 @@ impl DocumentQuery<'_> {
     }
 
     /// The documents, fetched lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Document>> + Send + 'static {
+    pub fn stream(self) -> impl Stream<Item = Result<Document>> + Send + 'static + use<> {
         let req = (|| {
-            if let Some((name, _)) = &self.range {
-                if name.is_empty() {
-                    return Err(Error::Validation("this key schema has no sort key".into()));
-                }
+            if let Some((name, _)) = &self.range
+                && name.is_empty()
+            {
+                return Err(Error::Validation("this key schema has no sort key".into()));
             }
             let (index, hash_name) = match &self.index {
                 Some((i, h, _)) => (Some(*i), h.clone()),

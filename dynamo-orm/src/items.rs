@@ -15,7 +15,7 @@ use tracing::Instrument;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, ExpressionAttributes, Update};
 use crate::limits::{check_item_size, check_key_value};
-use crate::locking::{write_condition, VersionPlan};
+use crate::locking::{VersionPlan, write_condition};
 use crate::schema::{DynamoItem, PrimaryKey, ProjectionOf};
 use crate::sdk::map_sdk_error;
 use crate::table::Table;

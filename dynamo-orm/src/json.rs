@@ -257,7 +257,7 @@ fn read_value(value: Value, path: &mut Vec<PathSegment>) -> Result<AttributeValu
                     "expected a typed value such as {{\"S\": \"text\"}}, found {}",
                     json_kind(&other)
                 ),
-            ))
+            ));
         }
     };
     if map.len() != 1 {
@@ -307,7 +307,7 @@ fn read_value(value: Value, path: &mut Vec<PathSegment>) -> Result<AttributeValu
             return Err(JsonError::at(
                 path,
                 format!("unknown type tag {other:?}, expected one of {TAGS}"),
-            ))
+            ));
         }
     })
 }
@@ -618,18 +618,18 @@ fn read_line(text: &[u8]) -> Result<Item, JsonError> {
     };
     // `{"Item": {...}}` is the export form, unless it is an item whose one
     // attribute is named `Item` (its value then has a single type tag).
-    if map.len() == 1 {
-        if let Some(Value::Object(inner)) = map.get("Item") {
-            if !is_typed_value(inner) {
-                return item_from_dynamodb_value(map.remove("Item").unwrap_or_default());
-            }
-            // Still maybe an export line whose item has a single attribute
-            // named like a type tag (`{"Item": {"S": {"S": "x"}}}`): tried
-            // second, and the first reading's error is the one reported.
-            let inner = inner.clone();
-            return read_map(map, &mut Vec::new())
-                .or_else(|first| read_map(inner, &mut Vec::new()).map_err(|_| first));
+    if map.len() == 1
+        && let Some(Value::Object(inner)) = map.get("Item")
+    {
+        if !is_typed_value(inner) {
+            return item_from_dynamodb_value(map.remove("Item").unwrap_or_default());
         }
+        // Still maybe an export line whose item has a single attribute
+        // named like a type tag (`{"Item": {"S": {"S": "x"}}}`): tried
+        // second, and the first reading's error is the one reported.
+        let inner = inner.clone();
+        return read_map(map, &mut Vec::new())
+            .or_else(|first| read_map(inner, &mut Vec::new()).map_err(|_| first));
     }
     read_map(map, &mut Vec::new())
 }

@@ -374,11 +374,13 @@ fn attribute_definition(k: KeyAttribute) -> Result<AttributeDefinition> {
 }
 
 fn key_schema(hash: KeyAttribute, range: Option<KeyAttribute>) -> Result<Vec<KeySchemaElement>> {
-    let mut out = vec![KeySchemaElement::builder()
-        .attribute_name(hash.name)
-        .key_type(KeyType::Hash)
-        .build()
-        .map_err(build_err)?];
+    let mut out = vec![
+        KeySchemaElement::builder()
+            .attribute_name(hash.name)
+            .key_type(KeyType::Hash)
+            .build()
+            .map_err(build_err)?,
+    ];
     if let Some(r) = range {
         out.push(
             KeySchemaElement::builder()

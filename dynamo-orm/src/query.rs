@@ -4,15 +4,15 @@ use std::marker::PhantomData;
 
 use futures::stream::{Stream, TryStreamExt};
 
+use crate::AttributeValue;
 use crate::error::{Error, Result};
-use crate::expr::{render_key_condition, Condition, ExpressionAttributes, SortKeyCondition};
+use crate::expr::{Condition, ExpressionAttributes, SortKeyCondition, render_key_condition};
 use crate::items::projection_names;
 use crate::key::KeyArg;
 use crate::read::{Cursor, Page, ReadKind, ReadRequest};
 use crate::schema::{DynamoItem, PrimaryIndex, ProjectionOf, QueryTarget, ScalarType};
 use crate::table::Table;
 use crate::value::{IntoAttribute, KeyScalar};
-use crate::AttributeValue;
 
 /// Options query and scan share.
 #[derive(Clone, Default)]
@@ -266,7 +266,7 @@ where
     }
 
     /// The items as a stream that fetches pages lazily (one page in memory).
-    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static {
+    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static + use<T, I, P> {
         match self.request() {
             Ok(req) => futures::future::Either::Left(req.items::<P>()),
             Err(e) => futures::future::Either::Right(futures::stream::once(async { Err(e) })),
@@ -274,7 +274,7 @@ where
     }
 
     /// The pages, each with the cursor to resume after it.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<P>>> + Send + 'static {
+    pub fn pages(self) -> impl Stream<Item = Result<Page<P>>> + Send + 'static + use<T, I, P> {
         match self.request() {
             Ok(req) => futures::future::Either::Left(req.pages::<P>()),
             Err(e) => futures::future::Either::Right(futures::stream::once(async { Err(e) })),

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
 use futures::stream::{self, Stream, TryStreamExt};
 use tracing::Instrument;
 

@@ -6,7 +6,7 @@ use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
 use crate::expr::ExpressionAttributes;
-use crate::query::{build_request, projection, ReadOptions};
+use crate::query::{ReadOptions, build_request, projection};
 use crate::read::{Page, ReadKind, ReadRequest};
 use crate::schema::{DynamoItem, ProjectionOf};
 use crate::table::Table;
@@ -136,7 +136,7 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
     }
 
     /// The items, fetched lazily; with `parallel(n)`, n segments at once.
-    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static {
+    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static + use<T, P> {
         let limit = self.options.limit;
         let merged: BoxStream<'static, Result<P>> = match self.requests() {
             Ok(reqs) if reqs.len() == 1 => reqs
@@ -153,7 +153,7 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
     }
 
     /// The pages (each segment's pages, interleaved, with `parallel(n)`).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<P>>> + Send + 'static {
+    pub fn pages(self) -> impl Stream<Item = Result<Page<P>>> + Send + 'static + use<T, P> {
         match self.requests() {
             Ok(reqs) => {
                 stream::select_all(reqs.into_iter().map(|r| r.pages::<P>().boxed())).boxed()

@@ -1,9 +1,9 @@
 //! The static schema a `#[derive(DynamoItem)]` produces: table name, keys,
 //! indexes, version and TTL attributes, and the traits that tie a Rust type to it.
 
+use crate::Item;
 use crate::error::{DecodeError, EncodeError};
 use crate::value::{AttributeMap, KeyScalar};
-use crate::Item;
 
 /// The DynamoDB type of a key attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,24 +4,24 @@
 use std::collections::HashSet;
 use std::marker::PhantomData;
 
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
     ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem,
     TransactWriteItem,
 };
-use aws_sdk_dynamodb::Client;
 use tracing::Instrument;
 
+use crate::Item;
 use crate::batch::key_id;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, ExpressionAttributes, Update};
-use crate::items::{key_item, span, ItemRef};
+use crate::items::{ItemRef, key_item, span};
 use crate::lifecycle::build_err;
-use crate::limits::{check_item_size, check_key_value, MAX_TRANSACTION_ITEMS};
-use crate::locking::{version_bump, write_condition, VersionPlan};
+use crate::limits::{MAX_TRANSACTION_ITEMS, check_item_size, check_key_value};
+use crate::locking::{VersionPlan, version_bump, write_condition};
 use crate::schema::DynamoItem;
 use crate::sdk::map_sdk_error;
 use crate::table::Table;
-use crate::Item;
 
 type OnSuccess<'a> = Box<dyn FnOnce() + Send + 'a>;
 

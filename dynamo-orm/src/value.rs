@@ -369,7 +369,9 @@ macro_rules! number_attribute {
         }
     )*};
 }
-number_attribute!(i8, i16, i32, i64, i128, isize, u16, u32, u64, u128, usize, f32, f64);
+number_attribute!(
+    i8, i16, i32, i64, i128, isize, u16, u32, u64, u128, usize, f32, f64
+);
 
 // u8 alone: a `Vec<u8>` is binary, so its slice and vec conversions are overridden.
 impl IntoAttribute for u8 {
@@ -815,7 +817,9 @@ macro_rules! number_set {
         }
     )*};
 }
-number_set!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+number_set!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
 
 fn decode_number_set<T: Number, C: Default + Extend<T>>(
     value: AttributeValue,

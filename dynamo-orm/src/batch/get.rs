@@ -7,7 +7,8 @@ use aws_sdk_dynamodb::types::KeysAndAttributes;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use tracing::Instrument;
 
-use super::{key_id, RetryPolicy};
+use super::{RetryPolicy, key_id};
+use crate::Item;
 use crate::error::{Error, Result};
 use crate::expr::ExpressionAttributes;
 use crate::items::{key_item, log_capacity, span};
@@ -16,7 +17,6 @@ use crate::query::projection;
 use crate::schema::{DynamoItem, ProjectionOf};
 use crate::sdk::{is_retryable, map_sdk_error};
 use crate::table::Table;
-use crate::Item;
 
 /// A batch read; see [`Table::batch_get`].
 #[must_use = "a request does nothing until it is sent"]

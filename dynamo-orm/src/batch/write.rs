@@ -5,20 +5,20 @@
 use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, ReturnConsumedCapacity, WriteRequest};
-use aws_sdk_dynamodb::Client;
 use tokio::task::{Id as TaskId, JoinError, JoinSet};
 use tracing::Instrument;
 
 use crate::error::{DecodeError, Error, Result};
-use crate::limits::{check_item_size, check_key_value, MAX_BATCH_WRITE};
+use crate::limits::{MAX_BATCH_WRITE, check_item_size, check_key_value};
 use crate::schema::{DynamoItem, PrimaryKey};
 use crate::table::{KeyNames, Table};
 use crate::{AttributeValue, Item};
@@ -703,12 +703,12 @@ fn push_key_part(out: &mut Vec<u8>, name: &str, value: Option<&AttributeValue>) 
             return Err(Error::Validation(format!(
                 "key attribute `{name}` is of type {}; keys are S, N or B",
                 crate::value::type_name(other)
-            )))
+            )));
         }
         None => {
             return Err(Error::Validation(format!(
                 "key attribute `{name}` is missing"
-            )))
+            )));
         }
     };
     out.push(tag);

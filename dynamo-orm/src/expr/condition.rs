@@ -23,7 +23,7 @@ use super::kind::{
     AttrKind, Comparable, Containable, Encoded, NumKind, OperandError, Prefixable, Sizable, ValueOf,
 };
 use super::path::{Field, IntoPath, Path, PathElement};
-use super::placeholders::{check_path, ExpressionAttributes};
+use super::placeholders::{ExpressionAttributes, check_path};
 use crate::value::IntoAttribute;
 use crate::{AttributeValue, Error};
 
@@ -1395,9 +1395,9 @@ mod tests {
     use std::collections::{BTreeSet, HashMap};
 
     use super::*;
+    use crate::EncodeError;
     use crate::expr::placeholders::assert_only_placeholders;
     use crate::expr::{ExactKind, ListKind};
-    use crate::EncodeError;
 
     const AGE: Field<u32> = Field::new("age");
     const NAME: Field<String> = Field::new("name");

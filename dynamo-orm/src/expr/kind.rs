@@ -38,9 +38,9 @@ use std::time::SystemTime;
 use aws_sdk_dynamodb::primitives::Blob;
 
 use super::path::{Path, PathElement};
-use crate::error::EncodeError;
-use crate::value::{type_name, IntoAttribute};
 use crate::AttributeValue;
+use crate::error::EncodeError;
+use crate::value::{IntoAttribute, type_name};
 
 /// Maps a Rust type to the kind of DynamoDB value it is stored as.
 ///
@@ -520,7 +520,7 @@ where
                 return Err(OperandError::Invalid(format!(
                     "a set holds strings, numbers or binaries, not {}",
                     type_name(&other)
-                )))
+                )));
             }
         }
     }

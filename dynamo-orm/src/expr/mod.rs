@@ -61,7 +61,7 @@ mod placeholders;
 mod update;
 
 pub use condition::{AttrType, Condition, Size};
-pub use key_condition::{render_key_condition, SortKeyCondition};
+pub use key_condition::{SortKeyCondition, render_key_condition};
 pub use kind::{
     AddOperand, AnyKind, AttrKind, BinKind, BoolKind, Comparable, Containable, ExactKind, ListKind,
     ListOperand, MapKind, NullKind, NumKind, Numeric, Prefixable, SetKind, SetOperand, Sizable,

@@ -209,7 +209,7 @@ pub(crate) fn check_path(path: &[PathElement]) -> Result<(), Error> {
         Some(PathElement::Index(i)) => {
             return Err(Error::Validation(format!(
                 "attribute path `[{i}]...` starts with a list index, not a name"
-            )))
+            )));
         }
         Some(PathElement::Name(_)) => {}
     }

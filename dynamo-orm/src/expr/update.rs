@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::condition::encode_at;
 use super::kind::{AddOperand, AttrKind, Encoded, ListOperand, Numeric, SetOperand, ValueOf};
 use super::path::{IntoPath, Path, PathElement};
-use super::placeholders::{check_path, ExpressionAttributes};
+use super::placeholders::{ExpressionAttributes, check_path};
 use crate::{AttributeValue, Error};
 
 /// An update expression: the actions of one `UpdateItem`, grouped into
@@ -569,8 +569,8 @@ mod tests {
     use std::collections::{BTreeSet, HashMap, HashSet};
 
     use super::*;
-    use crate::expr::placeholders::assert_only_placeholders;
     use crate::expr::Field;
+    use crate::expr::placeholders::assert_only_placeholders;
 
     const NAME: Field<String> = Field::new("name");
     const AGE: Field<u32> = Field::new("age");

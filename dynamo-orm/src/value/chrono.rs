@@ -24,9 +24,9 @@ use ::chrono::{
 };
 
 use super::{FromAttribute, IntoAttribute, KeyScalar};
+use crate::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
 use crate::schema::ScalarType;
-use crate::AttributeValue;
 
 const RFC3339: &str = "an RFC 3339 timestamp";
 
@@ -218,11 +218,12 @@ mod tests {
         let far = NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap();
         assert!(far.to_attribute().is_err());
         assert!(far.and_time(NaiveTime::MIN).to_attribute().is_err());
-        assert!(far
-            .and_time(NaiveTime::MIN)
-            .and_utc()
-            .to_attribute()
-            .is_err());
+        assert!(
+            far.and_time(NaiveTime::MIN)
+                .and_utc()
+                .to_attribute()
+                .is_err()
+        );
         let before = NaiveDate::from_ymd_opt(-1, 1, 1).unwrap();
         assert!(before.to_attribute().is_err());
     }

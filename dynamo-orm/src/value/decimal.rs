@@ -7,10 +7,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{decode_number_set, FromAttribute, IntoAttribute, KeyScalar, Number, SetElement};
+use super::{FromAttribute, IntoAttribute, KeyScalar, Number, SetElement, decode_number_set};
+use crate::AttributeValue;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::schema::ScalarType;
-use crate::AttributeValue;
 
 impl Number for Decimal {
     fn __to_number(&self) -> Result<String, EncodeError> {

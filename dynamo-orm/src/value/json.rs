@@ -23,8 +23,8 @@
 use serde_json::{Map, Number, Value};
 
 use super::{FromAttribute, IntoAttribute};
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use crate::AttributeValue;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
 // ---------------------------------------------------------------- number text
 

@@ -10,9 +10,9 @@ use ::time::format_description::well_known::Rfc3339;
 use ::time::{Date, Month, OffsetDateTime};
 
 use super::{FromAttribute, IntoAttribute, KeyScalar};
+use crate::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
 use crate::schema::ScalarType;
-use crate::AttributeValue;
 
 fn check_year(year: i32) -> Result<(), EncodeError> {
     if (0..=9999).contains(&year) {

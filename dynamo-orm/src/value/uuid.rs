@@ -4,9 +4,9 @@
 use ::uuid::Uuid;
 
 use super::{FromAttribute, IntoAttribute, KeyScalar, SetElement};
+use crate::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
 use crate::schema::ScalarType;
-use crate::AttributeValue;
 
 fn hyphenated(id: &Uuid) -> String {
     id.hyphenated()
