@@ -69,6 +69,7 @@ async fn main() -> Result<(), BoxError> {
     let mut writer = movies
         .batch_writer()
         .concurrency(8)
+        .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
         .on_progress(move |p| shown.set_position(p.items_written));
 
     let started = Instant::now();
@@ -123,7 +124,7 @@ async fn main() -> Result<(), BoxError> {
         summary.throttled,
         summary.unprocessed_resent,
         summary.items_failed,
-        summary.consumed_capacity
+        summary.consumed_capacity.unwrap_or(0.0)
     );
     println!("the table now holds {} items", count_items(&movies).await?);
     if let Some(dir) = sample_dir {

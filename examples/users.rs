@@ -178,14 +178,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?
         .ok_or("alice")?;
     TransactWrite::new(users.client())
-        .update_versioned(
-            &users,
-            User::key("alice", 1366056800),
-            Update::new().set(f.last_name, "Smith"),
-            alice.version,
+        .update(
+            users
+                .update(User::key("alice", 1366056800))
+                .apply(Update::new().set(f.last_name, "Smith"))
+                .expected_version(alice.version),
         )
-        .condition_check(&users, User::key("jane", 1366056789), f.friend_count.ge(2))
-        .send()
+        .condition_check(users.condition_check(User::key("jane", 1366056789), f.friend_count.ge(2)))
         .await?;
 
     // Scans: streaming, and two segments as the seed's parallel scan.

@@ -165,11 +165,11 @@ fn record(i: u64) -> Record {
 
 /// Short backoff so that faults cost milliseconds, not seconds.
 fn quick_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
+    RetryPolicy::new(
         max_attempts,
-        base_delay: Duration::from_millis(2),
-        max_delay: Duration::from_millis(40),
-    }
+        Duration::from_millis(2),
+        Duration::from_millis(40),
+    )
 }
 
 async fn proxy(config: FaultConfig) -> FaultProxy {
@@ -219,6 +219,7 @@ async fn twenty_thousand_items_through_faults() {
         .batch_writer()
         .concurrency(16)
         .retry_policy(quick_retries(20))
+        .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
         .on_progress(move |_: &Progress| {
             seen.fetch_add(1, Ordering::Relaxed);
         });
@@ -261,11 +262,8 @@ async fn twenty_thousand_items_through_faults() {
         (0.2..0.4).contains(&disturbed),
         "disturbed share {disturbed}"
     );
-    assert!(
-        summary.consumed_capacity >= N as f64,
-        "{}",
-        summary.consumed_capacity
-    );
+    let capacity = summary.consumed_capacity.expect("asked for");
+    assert!(capacity >= N as f64, "{capacity}");
 
     // Every item present exactly once, with its content.
     assert_eq!(scan_count(&direct, &name).await, N);
@@ -299,18 +297,31 @@ async fn failures_hand_back_exactly_what_was_not_written() {
         .batch_writer()
         .concurrency(8)
         .retry_policy(quick_retries(2));
+    // Once a request gives up the writer stops: later puts hand back
+    // everything not written (themselves included), and finish the rest.
+    let mut unprocessed = Vec::new();
+    let mut refused_puts = 0;
     for i in 0..N {
-        writer.put(&record(i)).await.expect("put accepted");
+        match writer.put(&record(i)).await {
+            Ok(()) => {}
+            Err(Error::BatchWriteIncomplete { unprocessed: u, .. }) => {
+                refused_puts += 1;
+                unprocessed.extend(u);
+            }
+            Err(other) => panic!("unexpected error: {other}"),
+        }
     }
+    assert!(refused_puts > 0, "the writer stopped and said so");
     let err = writer.finish().await.expect_err("cannot all be written");
     let Error::BatchWriteIncomplete {
-        unprocessed,
+        unprocessed: rest,
         summary,
         source,
     } = err
     else {
         panic!("unexpected error: {err}");
     };
+    unprocessed.extend(rest);
     let counts = proxy.counts();
     eprintln!(
         "{} handed back, source {source:?}\n{summary:?}\n{counts:?}",
@@ -425,11 +436,11 @@ async fn later_writes_are_not_overtaken() {
         .concurrency(8)
         // Resends wait long enough for the next rounds to land first if
         // nothing stopped them.
-        .retry_policy(RetryPolicy {
-            max_attempts: 30,
-            base_delay: Duration::from_millis(20),
-            max_delay: Duration::from_millis(80),
-        });
+        .retry_policy(RetryPolicy::new(
+            30,
+            Duration::from_millis(20),
+            Duration::from_millis(80),
+        ));
     // 20 rounds over the same 25 keys: each round is one request.
     for round in 0..20u64 {
         for k in 0..25 {
@@ -665,26 +676,44 @@ async fn refused_requests_are_handed_back_with_the_reason() {
     let direct = shared_client().await.expect("DynamoDB Local");
     let table = Table::<Tag>::new(direct).with_name(unique_table_name("bw_missing"));
     let mut writer = table.batch_writer().retry_policy(quick_retries(5));
+    let mut handed_back = Vec::new();
+    let mut source = None;
     for i in 0..30 {
-        writer
-            .put(&Tag {
-                name: format!("t{i}"),
-                count: i,
-            })
-            .await
-            .unwrap();
+        let tag = Tag {
+            name: format!("t{i}"),
+            count: i,
+        };
+        match writer.put(&tag).await {
+            Ok(()) => {}
+            Err(Error::BatchWriteIncomplete {
+                unprocessed,
+                source: s,
+                ..
+            }) => {
+                handed_back.extend(unprocessed);
+                source = source.or(s);
+            }
+            Err(other) => panic!("unexpected error: {other}"),
+        }
     }
     match writer.flush().await {
         Err(Error::BatchWriteIncomplete {
             unprocessed,
             summary,
-            source: Some(source),
+            source: s,
         }) => {
-            assert_eq!(unprocessed.len(), 30);
-            assert_eq!(summary.requests_sent, 2, "not resent");
+            handed_back.extend(unprocessed);
+            let source = source.or(s).expect("the reason");
+            assert!(
+                matches!(*source, Error::TableNotFound { .. }),
+                "the typed reason: {source}"
+            );
+            assert_eq!(handed_back.len(), 30, "every write, once");
+            // Both requests may have left before the first answer stopped the writer.
+            assert!(summary.requests_sent <= 2, "not resent: {summary:?}");
             assert_eq!(summary.retries, 0);
-            eprintln!("source: {source}");
-            let mut names: Vec<String> = unprocessed
+            assert_eq!(summary.items_failed, 30);
+            let mut names: Vec<String> = handed_back
                 .iter()
                 .map(|w| w.key::<Tag>().unwrap().name)
                 .collect();
@@ -694,8 +723,11 @@ async fn refused_requests_are_handed_back_with_the_reason() {
         }
         other => panic!("expected BatchWriteIncomplete, got {other:?}"),
     }
-    // Reported once: the writer is usable and clean afterwards.
-    assert_eq!(writer.finish().await.unwrap().items_failed, 30);
+    // The writer stays stopped, with nothing more to hand back.
+    match writer.finish().await {
+        Err(Error::BatchWriteIncomplete { unprocessed, .. }) => assert!(unprocessed.is_empty()),
+        other => panic!("expected the stopped writer's error, got {other:?}"),
+    }
 }
 
 /// Collects the messages of ERROR events.
@@ -729,10 +761,11 @@ impl tracing::Subscriber for ErrorEvents {
     fn exit(&self, _: &tracing::span::Id) {}
 }
 
-/// Dropping a writer with writes not confirmed logs an error naming the
-/// count (and does not panic); a finished writer drops silently.
+/// A writer dropped with writes not confirmed finishes them in the
+/// background: nothing is lost. Without a runtime to finish them, the loss is
+/// logged with the count (and nothing panics); a finished writer drops silently.
 #[tokio::test]
-async fn dropping_unfinished_writers_is_reported() {
+async fn dropped_writers_finish_their_writes() {
     let direct = shared_client().await.expect("DynamoDB Local");
     let name = create_table::<Record>(&direct, "bw_drop").await;
     let table = Table::<Record>::new(direct.clone()).with_name(&name);
@@ -745,19 +778,50 @@ async fn dropping_unfinished_writers_is_reported() {
     // On this single-threaded runtime the request spawned for the first 25
     // has not run yet: 25 in flight, 5 buffered.
     tracing::subscriber::with_default(ErrorEvents(errors.clone()), || drop(writer));
-    let logged = errors.lock().unwrap().clone();
-    assert_eq!(logged.len(), 1, "{logged:?}");
-    assert!(
-        logged[0].contains("30 writes not confirmed"),
-        "{}",
-        logged[0]
-    );
-    assert!(logged[0].contains("5 never sent"), "{}", logged[0]);
-    assert!(logged[0].contains("25 in flight"), "{}", logged[0]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut stored = 0;
+    while Instant::now() < deadline {
+        stored = scan_all(&direct, &name).await.len();
+        if stored == 30 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(stored, 30, "the dropped writer's writes were finished");
+    assert!(errors.lock().unwrap().is_empty());
 
     let mut finished = table.batch_writer();
     finished.put(&record(1)).await.unwrap();
     finished.flush().await.unwrap();
     tracing::subscriber::with_default(ErrorEvents(errors.clone()), || drop(finished));
-    assert_eq!(errors.lock().unwrap().len(), 1);
+    assert!(errors.lock().unwrap().is_empty());
+}
+
+/// With no runtime left to finish them, a dropped writer's writes are lost,
+/// and that is logged with their count.
+#[test]
+fn a_writer_dropped_without_a_runtime_logs_the_loss() {
+    let errors = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let writer = runtime.block_on(async {
+        let table = Table::<Record>::new(shared_client().await.expect("DynamoDB Local"))
+            .with_name("bw_no_runtime");
+        let mut writer = table.batch_writer();
+        for i in 0..5 {
+            writer.put(&record(i)).await.unwrap();
+        }
+        writer
+    });
+    drop(runtime);
+    tracing::subscriber::with_default(ErrorEvents(errors.clone()), || drop(writer));
+    let logged = errors.lock().unwrap().clone();
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert!(
+        logged[0].contains("5 writes not confirmed"),
+        "{}",
+        logged[0]
+    );
 }

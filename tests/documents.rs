@@ -61,7 +61,7 @@ async fn document_table_learns_keys_and_round_trips() {
 
     let later = docs
         .query(AttributeValue::S("john".into()))
-        .range(SortKeyCondition::Gt(AttributeValue::N("1366056669".into())))
+        .range_condition(SortKeyCondition::Gt(AttributeValue::N("1366056669".into())))
         .reverse()
         .all()
         .await
@@ -81,7 +81,7 @@ async fn document_table_learns_keys_and_round_trips() {
 
     docs.delete(key.clone()).await.unwrap();
     assert!(docs.get(key).await.unwrap().is_none());
-    let all: Vec<Document> = docs.scan_documents().try_collect().await.unwrap();
+    let all: Vec<Document> = docs.scan().stream().try_collect().await.unwrap();
     assert_eq!(all.len(), 2);
 
     // A key without its attributes is refused before sending.

@@ -68,16 +68,21 @@ async fn put_creates_then_checks_and_bumps_the_version() {
         stale.version, 1,
         "a failed write leaves the caller's version alone"
     );
-    // Explicit opt-out.
+    // Explicit opt-out: the data wins, and the stored version still goes up
+    // (2 -> 3), so a client holding version 2 now conflicts.
     t.put(&mut stale).overwrite().await.unwrap();
-    assert_eq!(stale.version, 2);
+    assert_eq!(stale.version, 3);
     let stored = t
         .get(Counter::key("a"))
         .consistent()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((stored.value, stored.version), (99, 2));
+    assert_eq!((stored.value, stored.version), (99, 3));
+    assert!(matches!(
+        t.put(&mut c).await,
+        Err(Error::VersionConflict { expected: 2, .. })
+    ));
 }
 
 #[tokio::test]
@@ -178,23 +183,20 @@ async fn transactions_follow_the_version_rules() {
     let mut a = counter("ta");
     let mut b = counter("tb");
     TransactWrite::new(t.client())
-        .put(&t, &mut a)
-        .put(&t, &mut b)
-        .send()
+        .put(t.put(&mut a))
+        .put(t.put(&mut b))
         .await
         .unwrap();
     assert_eq!((a.version, b.version), (1, 1));
     let mut stale = a.clone();
     stale.version = 0;
     let err = TransactWrite::new(t.client())
-        .put(&t, &mut stale)
-        .update_versioned(
-            &t,
-            Counter::key("tb"),
-            Update::new().set(Counter::FIELDS.note, "x"),
-            1,
+        .put(t.put(&mut stale))
+        .update(
+            t.update(Counter::key("tb"))
+                .apply(Update::new().set(Counter::FIELDS.note, "x"))
+                .expected_version(1),
         )
-        .send()
         .await
         .unwrap_err();
     match err {
@@ -202,7 +204,9 @@ async fn transactions_follow_the_version_rules() {
             assert_eq!(reasons.len(), 2);
             assert_eq!(reasons[0].code.as_deref(), Some("ConditionalCheckFailed"));
             assert!(reasons[0].item.is_some(), "the stored item comes back");
+            assert!(reasons[0].version_conflict, "the version check failed");
             assert_eq!(reasons[1].code.as_deref(), Some("None"));
+            assert!(!reasons[1].version_conflict);
         }
         other => panic!("expected TransactionCanceled, got {other:?}"),
     }
@@ -215,14 +219,12 @@ async fn transactions_follow_the_version_rules() {
         .unwrap();
     assert_eq!((b_now.note.as_str(), b_now.version), ("", 1));
     TransactWrite::new(t.client())
-        .update_versioned(
-            &t,
-            Counter::key("tb"),
-            Update::new().set(Counter::FIELDS.note, "x"),
-            1,
+        .update(
+            t.update(Counter::key("tb"))
+                .apply(Update::new().set(Counter::FIELDS.note, "x"))
+                .expected_version(1),
         )
-        .delete_item(&t, &a)
-        .send()
+        .delete(t.delete_item(&a))
         .await
         .unwrap();
     assert!(
@@ -244,17 +246,16 @@ async fn transactions_follow_the_version_rules() {
     // Limits are checked before sending.
     let mut many = TransactWrite::new(t.client());
     for i in 0..101 {
-        many = many.condition_check(
-            &t,
+        many = many.condition_check(t.condition_check(
             Counter::key(format!("k{i}")),
             Counter::FIELDS.value.exists(),
-        );
+        ));
     }
-    assert!(matches!(many.send().await, Err(Error::Validation(_))));
+    assert!(matches!(many.await, Err(Error::Validation(_))));
     let twice = TransactWrite::new(t.client())
-        .condition_check(&t, Counter::key("tb"), Counter::FIELDS.value.exists())
-        .condition_check(&t, Counter::key("tb"), Counter::FIELDS.value.exists());
-    assert!(matches!(twice.send().await, Err(Error::Validation(_))));
+        .condition_check(t.condition_check(Counter::key("tb"), Counter::FIELDS.value.exists()))
+        .condition_check(t.condition_check(Counter::key("tb"), Counter::FIELDS.value.exists()));
+    assert!(matches!(twice.await, Err(Error::Validation(_))));
 }
 
 async fn hammer(

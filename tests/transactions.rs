@@ -46,19 +46,18 @@ async fn transfer_across_two_tables_commits_or_cancels_whole() {
                 amount: -amount,
             };
             TransactWrite::new(accounts.client())
-                .update_if(
-                    &accounts,
-                    Account::key("alice"),
-                    Update::new().decrement(f.balance, amount),
-                    f.balance.ge(amount),
+                .update(
+                    accounts
+                        .update(Account::key("alice"))
+                        .apply(Update::new().decrement(f.balance, amount))
+                        .condition(f.balance.ge(amount)),
                 )
                 .update(
-                    &accounts,
-                    Account::key("bob"),
-                    Update::new().increment(f.balance, amount),
+                    accounts
+                        .update(Account::key("bob"))
+                        .apply(Update::new().increment(f.balance, amount)),
                 )
-                .put_if(&ledger, &entry, Entry::FIELDS.seq.not_exists())
-                .send()
+                .put(ledger.put(&entry).condition(Entry::FIELDS.seq.not_exists()))
                 .await
         }
     };
@@ -79,7 +78,7 @@ async fn transfer_across_two_tables_commits_or_cancels_whole() {
     let b = tx.get(&accounts, Account::key("bob"));
     let e1 = tx.get(&ledger, Entry::key("alice", 1));
     let e2 = tx.get(&ledger, Entry::key("alice", 2));
-    let mut got = tx.send().await.unwrap();
+    let mut got = tx.await.unwrap();
     assert_eq!(got.take(a).unwrap().unwrap().balance, 40);
     assert_eq!(got.take(b).unwrap().unwrap().balance, 60);
     assert_eq!(got.take(e1).unwrap().unwrap().amount, -60);
@@ -91,10 +90,9 @@ async fn transfer_across_two_tables_commits_or_cancels_whole() {
 
     // Deletes and condition checks; an empty transaction is refused.
     TransactWrite::new(accounts.client())
-        .condition_check(&accounts, Account::key("bob"), f.balance.eq(60))
-        .delete(&ledger, Entry::key("alice", 1))
+        .condition_check(accounts.condition_check(Account::key("bob"), f.balance.eq(60)))
+        .delete(ledger.delete(Entry::key("alice", 1)))
         .client_request_token("cleanup-1")
-        .send()
         .await
         .unwrap();
     assert!(
@@ -106,7 +104,7 @@ async fn transfer_across_two_tables_commits_or_cancels_whole() {
             .is_none()
     );
     assert!(matches!(
-        TransactWrite::new(accounts.client()).send().await,
+        TransactWrite::new(accounts.client()).await,
         Err(Error::Validation(_))
     ));
 }

@@ -1,7 +1,8 @@
 //! # dynamo-orm
 //!
 //! A typed DynamoDB object mapper. `#[derive(DynamoItem)]` turns a struct into a
-//! table schema, a typed key and fast attribute conversions.
+//! table schema, a typed key and fast attribute conversions; [`Table<T>`] runs
+//! every DynamoDB operation on it through one operation core.
 //!
 //! ```
 //! use dynamo_orm::DynamoItem;
@@ -23,12 +24,15 @@
 //! assert_eq!(User::from_item(item)?, user);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The crate's layers, bottom up, are described in `ARCHITECTURE.md`: errors;
+//! values and limits; the schema; expressions; the operation core (`op`);
+//! tables, batches and transactions.
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod batch;
 pub mod document;
-mod document_table;
 pub mod error;
 pub mod expr;
 mod items;
@@ -39,37 +43,44 @@ mod lifecycle;
 pub mod limits;
 #[cfg(feature = "local")]
 pub mod local;
-pub mod locking;
+mod locking;
+pub mod op;
 mod query;
-mod read;
 mod scan;
 pub mod schema;
-mod sdk;
 mod table;
 mod transact;
 pub mod value;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 pub use aws_sdk_dynamodb::types::AttributeValue;
-pub use batch::BatchGet;
-pub use batch::RetryPolicy;
+pub use batch::{BatchGet, RetryPolicy};
 pub use document::Document;
-pub use document_table::DocumentQuery;
 pub use error::{
     AttrPath, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind,
     Error, PathSegment, Result,
 };
-pub use items::{DeleteItem, GetItem, ItemRef, PutItem, UpdateItem, UpdateOutput, WriteOutput};
+pub use items::{
+    ConditionCheck, DeleteItem, Exists, GetItem, ItemRef, PutItem, SaveChanges, UpdateItem,
+    UpdateOutput, WriteOutput,
+};
 pub use key::KeyArg;
 pub use lifecycle::{CreateTable, SchemaDifference, Throughput};
 pub use locking::Modify;
-pub use query::{IndexHandle, Query};
-pub use read::{Cursor, Page};
+pub use op::model::Model;
+pub use op::output::{Output, WithOutput};
+pub use op::read::{Cursor, ItemStream, Page, PageStream};
+pub use op::target::{IndexKeys, KeyNames};
+pub use query::{IndexHandle, Query, Untyped};
 pub use scan::Scan;
 pub use schema::{
     DynamoItem, HasFields, Index, IndexKind, IndexSchema, KeyAttribute, NoRange, PrimaryIndex,
     PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema,
 };
-pub use table::{KeyNames, Table};
+pub use table::Table;
 pub use transact::{TransactGet, TransactGetResult, TransactWrite, TxHandle};
 pub use value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, Number, SetElement};
 
@@ -78,7 +89,3 @@ pub use dynamo_derive::{DynamoAttribute, DynamoItem};
 
 /// A DynamoDB item: attribute names to values, as the AWS SDK uses it.
 pub type Item = std::collections::HashMap<String, AttributeValue>;
-
-#[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;

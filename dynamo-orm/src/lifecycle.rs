@@ -1,11 +1,8 @@
 //! Table lifecycle: create from the derived schema, describe, verify the live
 //! schema against the derived one, change throughput, delete, count.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, GlobalSecondaryIndexUpdate,
     IndexStatus, KeySchemaElement, KeyType, LocalSecondaryIndex, Projection as SdkProjection,
@@ -13,17 +10,17 @@ use aws_sdk_dynamodb::types::{
     TimeToLiveSpecification, TimeToLiveStatus, UpdateGlobalSecondaryIndexAction,
 };
 
-use tracing::Instrument;
-
 use crate::error::{Error, Result};
 use crate::limits::check_table_name;
-use crate::schema::{DynamoItem, IndexKind, IndexSchema, KeyAttribute, Projection, ScalarType};
-use crate::sdk::map_sdk_error;
+use crate::op::call::{
+    self, CreateTableOp, DeleteTableOp, DescribeTableOp, DescribeTimeToLiveOp, UpdateTableOp,
+    UpdateTimeToLiveOp,
+};
+use crate::op::output::{BoxFuture, Executable, Output, runnable};
+use crate::op::target::Target;
+use crate::op::write::build_error;
+use crate::schema::{IndexKind, IndexSchema, KeyAttribute, Projection, ScalarType, TableSchema};
 use crate::table::Table;
-
-pub(crate) fn build_err(e: BuildError) -> Error {
-    Error::Validation(e.to_string())
-}
 
 /// Read and write capacity units, for provisioned tables and indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +42,24 @@ impl Throughput {
             .read_capacity_units(self.read)
             .write_capacity_units(self.write)
             .build()
-            .map_err(build_err)
+            .map_err(build_error)
     }
 }
 
-/// Builder of a `CreateTable` request from `T`'s derived schema
-/// (see [`Table::create`]). Run it with `.await` or [`send`](Self::send).
+/// The derived schema of the table, or an error for a table without one
+/// (a `Table<Document>` opened by name).
+fn schema_of(target: &Target) -> Result<&'static TableSchema> {
+    target.schema.ok_or_else(|| {
+        Error::Validation(format!(
+            "table {} has no declared schema (it was opened by name); create it from a type \
+             deriving `DynamoItem` or a table declared with `DynamoTable`",
+            target.name
+        ))
+    })
+}
+
+/// Builder of a `CreateTable` request from the derived schema (see
+/// [`Table::create`]). Run it with `.await`.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateTable<'a, T> {
     table: &'a Table<T>,
@@ -59,13 +68,18 @@ pub struct CreateTable<'a, T> {
     wait: Option<Duration>,
 }
 
-impl<T: DynamoItem> Table<T> {
+impl<T> Table<T> {
     /// Creates the table from the derived schema alone: key schema, attribute
     /// definitions (each key attribute once, index keys included), local and
     /// global indexes with their projections, on-demand billing unless
-    /// [`provisioned`](CreateTable::provisioned), TTL enabled when the struct has
-    /// a TTL field. Waits until the table and its indexes are ACTIVE (at most
-    /// two minutes by default).
+    /// [`provisioned`](CreateTable::provisioned). Waits until the table and
+    /// its indexes are ACTIVE (at most two minutes by default), then enables
+    /// TTL when the schema has a TTL attribute.
+    ///
+    /// Enabling TTL is a second request: when it fails, the error is
+    /// returned and the table exists without TTL;
+    /// [`create_if_not_exists`](Self::create_if_not_exists) (or
+    /// [`enable_ttl`](Self::enable_ttl)) completes it.
     ///
     /// ```no_run
     /// # use dynamo_orm::{DynamoItem, Table, Throughput};
@@ -85,76 +99,76 @@ impl<T: DynamoItem> Table<T> {
         }
     }
 
-    /// Creates the table unless it exists; `true` when it was created.
+    /// Creates the table unless it exists; `true` when it was created. When
+    /// it exists, waits until it is ACTIVE and enables TTL if the schema has
+    /// a TTL attribute that is not enabled yet, so a half-done `create`
+    /// (TTL failed) is completed.
     pub async fn create_if_not_exists(&self) -> Result<bool> {
-        if self.try_describe().await?.is_some() {
+        if self.try_describe().await?.is_none() {
+            match self.create().await {
+                Ok(()) => return Ok(true),
+                // Someone else created it in between.
+                Err(Error::ResourceInUse(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        wait_active(&self.target, Duration::from_secs(120)).await?;
+        self.enable_ttl().await?;
+        Ok(false)
+    }
+
+    /// Enables TTL on the schema's TTL attribute unless it is enabled already
+    /// (nothing to do for a schema without one). Returns whether a request
+    /// enabled it.
+    pub async fn enable_ttl(&self) -> Result<bool> {
+        let Some(ttl) = schema_of(&self.target)?.ttl_attribute else {
+            return Ok(false);
+        };
+        let (status, attribute) = ttl_status(&self.target).await?;
+        let on = matches!(
+            status,
+            Some(TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling)
+        );
+        if on && attribute.as_deref() == Some(ttl) {
             return Ok(false);
         }
-        match self.create().send().await {
-            Ok(()) => Ok(true),
-            // Someone else created it in between.
-            Err(Error::Sdk(e)) if e.to_string().contains("ResourceInUse") => {
-                wait_active(self, Duration::from_secs(120)).await?;
-                Ok(false)
-            }
-            Err(e) => Err(e),
-        }
+        update_ttl(&self.target, ttl).await?;
+        Ok(true)
     }
 
     /// Compares the live table with the derived schema and returns every
     /// difference (empty when they agree), to catch drift at start-up.
     pub async fn verify_schema(&self) -> Result<Vec<SchemaDifference>> {
+        let schema = schema_of(&self.target)?;
         let Some(live) = self.try_describe().await? else {
             return Ok(vec![SchemaDifference::TableMissing]);
         };
-        let mut diffs = compare_schema(&T::SCHEMA, &live);
-        if let Some(ttl) = T::SCHEMA.ttl_attribute {
-            let out = self
-                .client()
-                .describe_time_to_live()
-                .table_name(self.name())
-                .send()
-                .await
-                .map_err(map_sdk_error)?;
-            let desc = out.time_to_live_description();
-            let enabled =
-                desc.and_then(|d| d.time_to_live_status()) == Some(&TimeToLiveStatus::Enabled);
-            let name = desc.and_then(|d| d.attribute_name());
-            if !enabled || name != Some(ttl) {
+        let mut diffs = compare_schema(schema, &live);
+        if let Some(ttl) = schema.ttl_attribute {
+            let (status, name) = ttl_status(&self.target).await?;
+            let enabled = status == Some(TimeToLiveStatus::Enabled);
+            if !enabled || name.as_deref() != Some(ttl) {
                 diffs.push(SchemaDifference::TtlNotEnabled {
                     attribute: ttl.to_owned(),
-                    found: name.filter(|_| enabled).map(str::to_owned),
+                    found: name.filter(|_| enabled),
                 });
             }
         }
         Ok(diffs)
     }
-}
 
-impl<T> Table<T> {
     /// The live table description (DescribeTable).
     pub async fn describe(&self) -> Result<TableDescription> {
-        self.try_describe().await?.ok_or(Error::NotFound)
+        let table = self.name().to_owned();
+        self.try_describe().await?.ok_or(Error::TableNotFound {
+            table: Some(table),
+            error: crate::error::ServiceError::new("ResourceNotFoundException", None, None, None),
+        })
     }
 
     /// The description, `None` when the table does not exist.
     pub async fn try_describe(&self) -> Result<Option<TableDescription>> {
-        match self
-            .client()
-            .describe_table()
-            .table_name(self.name())
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out.table),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(map_sdk_error(e)),
-        }
+        describe(&self.target).await
     }
 
     /// Changes the provisioned throughput of the table and, by name, of global indexes.
@@ -163,10 +177,12 @@ impl<T> Table<T> {
         table: Throughput,
         indexes: &[(&str, Throughput)],
     ) -> Result<()> {
-        let mut req = self
-            .client()
+        let target = &self.target;
+        target.check()?;
+        let mut req = target
+            .client
             .update_table()
-            .table_name(self.name())
+            .table_name(&target.name)
             .provisioned_throughput(table.to_sdk()?);
         for (name, tp) in indexes {
             req = req.global_secondary_index_updates(
@@ -176,33 +192,43 @@ impl<T> Table<T> {
                             .index_name(*name)
                             .provisioned_throughput(tp.to_sdk()?)
                             .build()
-                            .map_err(build_err)?,
+                            .map_err(build_error)?,
                     )
                     .build(),
             );
         }
-        req.send().await.map_err(map_sdk_error)?;
-        wait_active(self, Duration::from_secs(120)).await
+        call::send::<UpdateTableOp>(
+            call::request_span::<UpdateTableOp>(&target.name),
+            req,
+            None,
+            Some(&target.name),
+        )
+        .await?;
+        wait_active(target, Duration::from_secs(120)).await
     }
 
     /// Deletes the table and waits until it is gone.
     pub async fn delete_table(&self) -> Result<()> {
-        self.client()
-            .delete_table()
-            .table_name(self.name())
-            .send()
-            .await
-            .map_err(map_sdk_error)?;
+        let target = &self.target;
+        target.check()?;
+        let req = target.client.delete_table().table_name(&target.name);
+        call::send::<DeleteTableOp>(
+            call::request_span::<DeleteTableOp>(&target.name),
+            req,
+            None,
+            Some(&target.name),
+        )
+        .await?;
         let deadline = Instant::now() + Duration::from_secs(120);
         while Instant::now() < deadline {
-            if self.try_describe().await?.is_none() {
+            if describe(target).await?.is_none() {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Err(Error::Validation(format!(
             "table {} still exists after 120 s",
-            self.name()
+            target.name
         )))
     }
 
@@ -213,7 +239,65 @@ impl<T> Table<T> {
     }
 }
 
-impl<'a, T: DynamoItem> CreateTable<'a, T> {
+async fn describe(target: &Target) -> Result<Option<TableDescription>> {
+    target.check()?;
+    let req = target.client.describe_table().table_name(&target.name);
+    match call::send::<DescribeTableOp>(
+        call::request_span::<DescribeTableOp>(&target.name),
+        req,
+        None,
+        Some(&target.name),
+    )
+    .await
+    {
+        Ok(answer) => Ok(answer.output.table),
+        Err(Error::TableNotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn ttl_status(target: &Target) -> Result<(Option<TimeToLiveStatus>, Option<String>)> {
+    let req = target
+        .client
+        .describe_time_to_live()
+        .table_name(&target.name);
+    let answer = call::send::<DescribeTimeToLiveOp>(
+        call::request_span::<DescribeTimeToLiveOp>(&target.name),
+        req,
+        None,
+        Some(&target.name),
+    )
+    .await?;
+    let desc = answer.output.time_to_live_description;
+    Ok((
+        desc.as_ref().and_then(|d| d.time_to_live_status().cloned()),
+        desc.and_then(|d| d.attribute_name),
+    ))
+}
+
+async fn update_ttl(target: &Target, attribute: &str) -> Result<()> {
+    let req = target
+        .client
+        .update_time_to_live()
+        .table_name(&target.name)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .enabled(true)
+                .attribute_name(attribute)
+                .build()
+                .map_err(build_error)?,
+        );
+    call::send::<UpdateTimeToLiveOp>(
+        call::request_span::<UpdateTimeToLiveOp>(&target.name),
+        req,
+        None,
+        Some(&target.name),
+    )
+    .await?;
+    Ok(())
+}
+
+impl<'a, T> CreateTable<'a, T> {
     /// Provisioned billing with this table throughput; global indexes get the
     /// same unless [`index_throughput`](Self::index_throughput) says otherwise.
     pub fn provisioned(mut self, throughput: Throughput) -> Self {
@@ -227,16 +311,23 @@ impl<'a, T: DynamoItem> CreateTable<'a, T> {
         self
     }
 
-    /// How long to wait for ACTIVE (`None`: return as soon as the request is accepted).
+    /// How long to wait for ACTIVE (`None`: return as soon as the request is
+    /// accepted, without enabling TTL).
     pub fn wait(mut self, timeout: Option<Duration>) -> Self {
         self.wait = timeout;
         self
     }
 
-    /// Sends the request.
+    /// Sends the request (the same as `.await`).
+    #[deprecated(note = "`.await` the builder")]
     pub async fn send(self) -> Result<()> {
-        let schema = T::SCHEMA;
-        check_table_name(self.table.name())?;
+        self.run().await.map(|o| o.value)
+    }
+
+    async fn run(self) -> Result<Output<()>> {
+        let target = &self.table.target;
+        target.check()?;
+        let schema = schema_of(target)?;
         for index in schema.indexes {
             check_table_name(index.name)?;
             if self.throughput.is_none()
@@ -248,11 +339,10 @@ impl<'a, T: DynamoItem> CreateTable<'a, T> {
                 )));
             }
         }
-        let mut req = self
-            .table
-            .client()
+        let mut req = target
+            .client
             .create_table()
-            .table_name(self.table.name())
+            .table_name(&target.name)
             .set_attribute_definitions(Some(
                 schema
                     .key_attributes()
@@ -280,7 +370,7 @@ impl<'a, T: DynamoItem> CreateTable<'a, T> {
                             .set_key_schema(Some(keys))
                             .projection(projection)
                             .build()
-                            .map_err(build_err)?,
+                            .map_err(build_error)?,
                     );
                 }
                 IndexKind::Global => {
@@ -296,48 +386,43 @@ impl<'a, T: DynamoItem> CreateTable<'a, T> {
                             .map_or(tp, |(_, t)| *t);
                         gsi = gsi.provisioned_throughput(tp.to_sdk()?);
                     }
-                    req = req.global_secondary_indexes(gsi.build().map_err(build_err)?);
+                    req = req.global_secondary_indexes(gsi.build().map_err(build_error)?);
                 }
             }
         }
-        let span = tracing::debug_span!("dynamodb", table = self.table.name(), op = "CreateTable");
-        req.send().instrument(span).await.map_err(map_sdk_error)?;
+        let answer = call::send::<CreateTableOp>(
+            call::request_span::<CreateTableOp>(&target.name),
+            req,
+            None,
+            Some(&target.name),
+        )
+        .await?;
         if let Some(timeout) = self.wait {
-            wait_active(self.table, timeout).await?;
+            wait_active(target, timeout).await?;
+            if let Some(ttl) = schema.ttl_attribute {
+                update_ttl(target, ttl).await?;
+            }
         }
-        if let Some(ttl) = schema.ttl_attribute {
-            self.table
-                .client()
-                .update_time_to_live()
-                .table_name(self.table.name())
-                .time_to_live_specification(
-                    TimeToLiveSpecification::builder()
-                        .enabled(true)
-                        .attribute_name(ttl)
-                        .build()
-                        .map_err(build_err)?,
-                )
-                .send()
-                .await
-                .map_err(map_sdk_error)?;
-        }
-        Ok(())
+        Ok(Output {
+            request_id: answer.request_id,
+            ..Output::new(())
+        })
     }
 }
 
-impl<'a, T: DynamoItem> IntoFuture for CreateTable<'a, T> {
-    type Output = Result<()>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a, T: 'a> Executable<'a> for CreateTable<'a, T> {
+    type Value = ();
+    fn execute(self) -> BoxFuture<'a, Result<Output<()>>> {
+        Box::pin(self.run())
     }
 }
+runnable!(CreateTable<'a, T> where T: 'a);
 
-async fn wait_active<T>(table: &Table<T>, timeout: Duration) -> Result<()> {
+/// Waits until the table and its global indexes are ACTIVE.
+pub(crate) async fn wait_active(target: &Target, timeout: Duration) -> Result<()> {
     let deadline = Instant::now() + timeout;
     loop {
-        if let Some(desc) = table.try_describe().await? {
+        if let Some(desc) = describe(target).await? {
             let table_active = desc.table_status() == Some(&TableStatus::Active);
             let indexes_active = desc
                 .global_secondary_indexes()
@@ -350,7 +435,7 @@ async fn wait_active<T>(table: &Table<T>, timeout: Duration) -> Result<()> {
         if Instant::now() >= deadline {
             return Err(Error::Validation(format!(
                 "table {} not ACTIVE after {timeout:?}",
-                table.name()
+                target.name
             )));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -370,7 +455,7 @@ fn attribute_definition(k: KeyAttribute) -> Result<AttributeDefinition> {
         .attribute_name(k.name)
         .attribute_type(scalar(k.scalar_type))
         .build()
-        .map_err(build_err)
+        .map_err(build_error)
 }
 
 fn key_schema(hash: KeyAttribute, range: Option<KeyAttribute>) -> Result<Vec<KeySchemaElement>> {
@@ -379,7 +464,7 @@ fn key_schema(hash: KeyAttribute, range: Option<KeyAttribute>) -> Result<Vec<Key
             .attribute_name(hash.name)
             .key_type(KeyType::Hash)
             .build()
-            .map_err(build_err)?,
+            .map_err(build_error)?,
     ];
     if let Some(r) = range {
         out.push(
@@ -387,7 +472,7 @@ fn key_schema(hash: KeyAttribute, range: Option<KeyAttribute>) -> Result<Vec<Key
                 .attribute_name(r.name)
                 .key_type(KeyType::Range)
                 .build()
-                .map_err(build_err)?,
+                .map_err(build_error)?,
         );
     }
     Ok(out)
@@ -607,4 +692,104 @@ pub(crate) fn compare_schema(
         }
     }
     diffs
+}
+
+impl Table<crate::Document> {
+    /// Opens an existing table by name, learning its key schema and indexes
+    /// from DescribeTable.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{Document, Table};
+    /// # async fn demo(client: aws_sdk_dynamodb::Client) -> dynamo_orm::Result<()> {
+    /// let users = Table::<Document>::open(client, "users").await?;
+    /// let mut key = Document::new();
+    /// key.insert("username", "johndoe")?;
+    /// if let Some(doc) = users.get(key).await? {
+    ///     let first: Option<String> = doc.get("first_name")?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn open(client: aws_sdk_dynamodb::Client, name: impl Into<String>) -> Result<Self> {
+        use crate::op::target::{IndexKeys, KeyNames};
+        let name = name.into();
+        let mut target = Target::new(
+            client,
+            name.clone(),
+            KeyNames {
+                hash: String::new(),
+                range: None,
+            },
+        );
+        let Some(desc) = describe(&target).await? else {
+            return Err(Error::TableNotFound {
+                table: Some(name),
+                error: crate::error::ServiceError::new(
+                    "ResourceNotFoundException",
+                    None,
+                    None,
+                    None,
+                ),
+            });
+        };
+        let types = |attribute: &str| {
+            desc.attribute_definitions()
+                .iter()
+                .find(|d| d.attribute_name() == attribute)
+                .and_then(|d| match d.attribute_type() {
+                    ScalarAttributeType::S => Some(ScalarType::S),
+                    ScalarAttributeType::N => Some(ScalarType::N),
+                    ScalarAttributeType::B => Some(ScalarType::B),
+                    _ => None,
+                })
+        };
+        let keys_of = |elements: &[KeySchemaElement]| {
+            let mut keys = KeyNames {
+                hash: String::new(),
+                range: None,
+            };
+            for k in elements {
+                match k.key_type() {
+                    KeyType::Hash => keys.hash = k.attribute_name().to_owned(),
+                    KeyType::Range => keys.range = Some(k.attribute_name().to_owned()),
+                    _ => {}
+                }
+            }
+            keys
+        };
+        target.keys = keys_of(desc.key_schema());
+        if target.keys.hash.is_empty() {
+            return Err(Error::Validation(format!(
+                "table {name} reports no hash key"
+            )));
+        }
+        target.key_types = (
+            types(&target.keys.hash),
+            target.keys.range.as_deref().and_then(types),
+        );
+        let index = |name: &str, kind: IndexKind, elements: &[KeySchemaElement]| {
+            let keys = keys_of(elements);
+            let t = (types(&keys.hash), keys.range.as_deref().and_then(types));
+            IndexKeys {
+                name: name.to_owned().into(),
+                kind,
+                keys,
+                types: t,
+            }
+        };
+        for g in desc.global_secondary_indexes() {
+            if let Some(n) = g.index_name() {
+                target
+                    .indexes
+                    .push(index(n, IndexKind::Global, g.key_schema()));
+            }
+        }
+        for l in desc.local_secondary_indexes() {
+            if let Some(n) = l.index_name() {
+                target
+                    .indexes
+                    .push(index(n, IndexKind::Local, l.key_schema()));
+            }
+        }
+        Ok(Table::from_target(target))
+    }
 }

@@ -1,67 +1,31 @@
-//! Typed queries on the table and on each index.
+//! Queries: typed by the table's (or an index's) keys for derived items, by
+//! attribute values for [`Document`] tables, on the one read engine.
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use futures::stream::{Stream, TryStreamExt};
+use futures::stream::TryStreamExt;
 
 use crate::AttributeValue;
+use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::expr::{Condition, ExpressionAttributes, SortKeyCondition, render_key_condition};
-use crate::items::projection_names;
+use crate::expr::{ExpressionAttributes, SortKeyCondition, render_key_condition};
 use crate::key::KeyArg;
-use crate::read::{Cursor, Page, ReadKind, ReadRequest};
-use crate::schema::{DynamoItem, PrimaryIndex, ProjectionOf, QueryTarget, ScalarType};
+use crate::op::model::Model;
+use crate::op::output::{BoxFuture, Executable, Output, into_future};
+use crate::op::read::{
+    IndexRef, ItemStream, PageStream, QueryBuilder, ReadKind, ReadOptions, ReadRequest,
+    read_option_setters,
+};
+use crate::op::target::KeyNames;
+use crate::schema::{DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget, ScalarType};
 use crate::table::Table;
 use crate::value::{IntoAttribute, KeyScalar};
 
-/// Options query and scan share.
-#[derive(Clone, Default)]
-pub(crate) struct ReadOptions {
-    pub(crate) filter: Option<Condition>,
-    pub(crate) limit: Option<usize>,
-    pub(crate) page_size: Option<i32>,
-    pub(crate) consistent: bool,
-    pub(crate) start: Option<Cursor>,
-}
-
-/// The option setters query, scan and document query share; each builder
-/// holds a `ReadOptions` in `self.options`.
-macro_rules! read_option_setters {
-    () => {
-        /// Keeps only items matching `condition` (applied after reading:
-        /// filtered items still consume capacity).
-        pub fn filter(mut self, condition: $crate::expr::Condition) -> Self {
-            self.options.filter = Some(condition);
-            self
-        }
-
-        /// At most `n` items in total.
-        pub fn limit(mut self, n: usize) -> Self {
-            self.options.limit = Some(n);
-            self
-        }
-
-        /// Items DynamoDB reads per request (its `Limit`).
-        pub fn page_size(mut self, n: u32) -> Self {
-            self.options.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
-            self
-        }
-
-        /// Strongly consistent reads. Refused on global secondary indexes,
-        /// which DynamoDB cannot read consistently.
-        pub fn consistent(mut self) -> Self {
-            self.options.consistent = true;
-            self
-        }
-
-        /// Continues where a previous page stopped.
-        pub fn start_from(mut self, cursor: $crate::read::Cursor) -> Self {
-            self.options.start = Some(cursor);
-            self
-        }
-    };
-}
-pub(crate) use read_option_setters;
+/// The index type of a query or scan of a [`Document`] table: chosen at run
+/// time by name.
+#[derive(Debug)]
+pub enum Untyped {}
 
 /// A handle on one secondary index of a table: `users.index::<ByZip>()`.
 pub struct IndexHandle<'a, T, I> {
@@ -69,12 +33,27 @@ pub struct IndexHandle<'a, T, I> {
     _index: PhantomData<fn() -> I>,
 }
 
+/// The index a typed query target reads (`None` for the table itself).
+pub(crate) fn index_ref<I: QueryTarget>() -> Option<IndexRef> {
+    I::INDEX_NAME.map(|name| IndexRef {
+        name: Cow::Borrowed(name),
+        keys: KeyNames {
+            hash: I::HASH_KEY.name.to_owned(),
+            range: I::RANGE_KEY.map(|k| k.name.to_owned()),
+        },
+        global: I::GLOBAL,
+        types: (
+            Some(I::HASH_KEY.scalar_type),
+            I::RANGE_KEY.map(|k| k.scalar_type),
+        ),
+    })
+}
+
 impl<T: DynamoItem> Table<T> {
     /// Queries the table: all items with this partition key, in sort key order.
     ///
     /// ```no_run
     /// # use dynamo_orm::{DynamoItem, Table};
-    /// # use futures::TryStreamExt;
     /// # #[derive(DynamoItem)] #[dynamo(table = "users")]
     /// # struct User { #[dynamo(hash_key)] username: String, #[dynamo(range_key)] joined: i64 }
     /// # async fn demo(users: Table<User>) -> dynamo_orm::Result<()> {
@@ -83,12 +62,15 @@ impl<T: DynamoItem> Table<T> {
     ///     .range_between(1366056000, 1366057000)
     ///     .reverse()
     ///     .limit(10)
-    ///     .all()
     ///     .await?;
     /// # Ok(()) }
     /// ```
     pub fn query(&self, hash: impl KeyArg<T::HashKey>) -> Query<'_, T, PrimaryIndex<T>, T> {
-        Query::new(self, hash.into_key())
+        Query::new(
+            self,
+            None,
+            hash.into_key().to_attribute().map_err(Error::from),
+        )
     }
 
     /// A secondary index, typed by the marker `#[dynamo(gsi(...))]` / `lsi(...)` generated.
@@ -103,21 +85,42 @@ impl<T: DynamoItem> Table<T> {
 impl<'a, T: DynamoItem, I: QueryTarget<Item = T>> IndexHandle<'a, T, I> {
     /// Queries the index by its partition key.
     pub fn query(&self, hash: impl KeyArg<I::Hash>) -> Query<'a, T, I, T> {
-        Query::new(self.table, hash.into_key())
+        Query::new(
+            self.table,
+            index_ref::<I>(),
+            hash.into_key().to_attribute().map_err(Error::from),
+        )
     }
 
     /// Scans the index.
     pub fn scan(&self) -> crate::scan::Scan<'a, T, T> {
-        crate::scan::Scan::new(self.table, I::INDEX_NAME, I::GLOBAL)
+        crate::scan::Scan::new(self.table, index_ref::<I>())
+    }
+}
+
+impl Table<Document> {
+    /// Queries by partition key value (of the table, or of an index chosen
+    /// with [`Query::index`]).
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{Document, Table};
+    /// # async fn demo(docs: Table<Document>) -> dynamo_orm::Result<()> {
+    /// let johns: Vec<Document> = docs.query("john").range_gt(1366000000).limit(10).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn query(&self, hash: impl IntoAttribute) -> Query<'_, Document, Untyped, Document> {
+        Query::new(self, None, hash.to_attribute().map_err(Error::from))
     }
 }
 
 /// A `Query` request; see [`Table::query`] and [`IndexHandle::query`].
-/// Run it with [`stream`](Self::stream), [`all`](Self::all),
-/// [`pages`](Self::pages), [`first`](Self::first) or [`count`](Self::count).
+/// `.await` it for all items in a `Vec`, or run it with
+/// [`stream`](Self::stream), [`pages`](Self::pages), [`first`](Self::first)
+/// or [`count`](Self::count).
 #[must_use = "a query does nothing until it is run"]
 pub struct Query<'a, T, I, P> {
     table: &'a Table<T>,
+    index: Result<Option<IndexRef>>,
     hash: Result<AttributeValue>,
     range: Option<Result<SortKeyCondition>>,
     forward: bool,
@@ -125,93 +128,178 @@ pub struct Query<'a, T, I, P> {
     _types: PhantomData<fn() -> (I, P)>,
 }
 
-fn encode_range<R: IntoAttribute>(value: &R) -> Result<AttributeValue> {
-    Ok(value.to_attribute()?)
-}
-
-impl<'a, T: DynamoItem, I: QueryTarget<Item = T>> Query<'a, T, I, T> {
-    fn new(table: &'a Table<T>, hash: I::Hash) -> Self {
+impl<'a, T, I, P> Query<'a, T, I, P> {
+    fn new(table: &'a Table<T>, index: Option<IndexRef>, hash: Result<AttributeValue>) -> Self {
         Self {
             table,
-            hash: hash.to_attribute().map_err(Error::from),
+            index: Ok(index),
+            hash,
             range: None,
             forward: true,
             options: ReadOptions::default(),
             _types: PhantomData,
         }
     }
+
+    fn retype<Q>(self) -> Query<'a, T, I, Q> {
+        Query {
+            table: self.table,
+            index: self.index,
+            hash: self.hash,
+            range: self.range,
+            forward: self.forward,
+            options: self.options,
+            _types: PhantomData,
+        }
+    }
+
+    fn range(mut self, condition: Result<SortKeyCondition>) -> Self {
+        self.range = Some(condition);
+        self
+    }
 }
 
+fn encode<V: IntoAttribute + ?Sized>(value: &V) -> Result<AttributeValue> {
+    Ok(value.to_attribute()?)
+}
+
+/// Sort key conditions, typed by the sort key of the table or index.
 impl<'a, T, I, P> Query<'a, T, I, P>
 where
     T: DynamoItem,
     I: QueryTarget<Item = T>,
     I::Range: KeyScalar,
 {
-    fn range(mut self, make: impl FnOnce() -> Result<SortKeyCondition>) -> Self {
-        self.range = Some(make());
-        self
-    }
-
     /// Sort key `= value`.
     pub fn range_eq(self, value: impl KeyArg<I::Range>) -> Self {
-        let v = value.into_key();
-        self.range(|| Ok(SortKeyCondition::Eq(encode_range(&v)?)))
+        let v = encode(&value.into_key()).map(SortKeyCondition::Eq);
+        self.range(v)
     }
 
     /// Sort key `< value`.
     pub fn range_lt(self, value: impl KeyArg<I::Range>) -> Self {
-        let v = value.into_key();
-        self.range(|| Ok(SortKeyCondition::Lt(encode_range(&v)?)))
+        let v = encode(&value.into_key()).map(SortKeyCondition::Lt);
+        self.range(v)
     }
 
     /// Sort key `<= value`.
     pub fn range_le(self, value: impl KeyArg<I::Range>) -> Self {
-        let v = value.into_key();
-        self.range(|| Ok(SortKeyCondition::Le(encode_range(&v)?)))
+        let v = encode(&value.into_key()).map(SortKeyCondition::Le);
+        self.range(v)
     }
 
     /// Sort key `> value`.
     pub fn range_gt(self, value: impl KeyArg<I::Range>) -> Self {
-        let v = value.into_key();
-        self.range(|| Ok(SortKeyCondition::Gt(encode_range(&v)?)))
+        let v = encode(&value.into_key()).map(SortKeyCondition::Gt);
+        self.range(v)
     }
 
     /// Sort key `>= value`.
     pub fn range_ge(self, value: impl KeyArg<I::Range>) -> Self {
-        let v = value.into_key();
-        self.range(|| Ok(SortKeyCondition::Ge(encode_range(&v)?)))
+        let v = encode(&value.into_key()).map(SortKeyCondition::Ge);
+        self.range(v)
     }
 
     /// Sort key `BETWEEN low AND high` (inclusive).
     pub fn range_between(self, low: impl KeyArg<I::Range>, high: impl KeyArg<I::Range>) -> Self {
-        let (lo, hi) = (low.into_key(), high.into_key());
-        self.range(|| {
-            Ok(SortKeyCondition::Between(
-                encode_range(&lo)?,
-                encode_range(&hi)?,
-            ))
-        })
+        let v = encode(&low.into_key())
+            .and_then(|lo| Ok(SortKeyCondition::Between(lo, encode(&high.into_key())?)));
+        self.range(v)
     }
 
     /// Sort key `begins_with(prefix)`; string and binary sort keys only.
     pub fn range_begins_with(self, prefix: impl KeyArg<I::Range>) -> Self {
-        let p = prefix.into_key();
-        self.range(|| {
-            if <I::Range as KeyScalar>::SCALAR_TYPE == ScalarType::N {
-                return Err(Error::Validation(
-                    "begins_with needs a string or binary sort key; this one is a number".into(),
-                ));
-            }
-            Ok(SortKeyCondition::BeginsWith(encode_range(&p)?))
-        })
+        let v = if <I::Range as KeyScalar>::SCALAR_TYPE == ScalarType::N {
+            Err(Error::Validation(
+                "begins_with needs a string or binary sort key; this one is a number".into(),
+            ))
+        } else {
+            encode(&prefix.into_key()).map(SortKeyCondition::BeginsWith)
+        };
+        self.range(v)
+    }
+}
+
+impl<'a, T: DynamoItem, I, P> Query<'a, T, I, P> {
+    /// Reads only the attributes of `Q` (a `#[dynamo(projection_of = T)]` struct).
+    pub fn project<Q: ProjectionOf<T>>(self) -> Query<'a, T, I, Q> {
+        self.retype()
+    }
+}
+
+/// Sort key conditions and indexes of a [`Document`] table, by value.
+impl<'a, P> Query<'a, Document, Untyped, P> {
+    /// Queries the index of this name instead of the table (its keys come
+    /// from the table's description).
+    pub fn index(mut self, name: &str) -> Self {
+        let target = &self.table.target;
+        self.index = match target.index(name) {
+            Some(i) => Ok(Some(IndexRef {
+                name: i.name.clone(),
+                keys: i.keys.clone(),
+                global: i.kind == IndexKind::Global,
+                types: i.types,
+            })),
+            None => Err(Error::Validation(format!(
+                "table {} has no index named {name:?}",
+                target.name
+            ))),
+        };
+        self
+    }
+
+    /// A sort key condition built by hand.
+    pub fn range_condition(self, condition: SortKeyCondition) -> Self {
+        self.range(Ok(condition))
+    }
+
+    /// Sort key `= value`.
+    pub fn range_eq(self, value: impl IntoAttribute) -> Self {
+        let v = encode(&value).map(SortKeyCondition::Eq);
+        self.range(v)
+    }
+
+    /// Sort key `< value`.
+    pub fn range_lt(self, value: impl IntoAttribute) -> Self {
+        let v = encode(&value).map(SortKeyCondition::Lt);
+        self.range(v)
+    }
+
+    /// Sort key `<= value`.
+    pub fn range_le(self, value: impl IntoAttribute) -> Self {
+        let v = encode(&value).map(SortKeyCondition::Le);
+        self.range(v)
+    }
+
+    /// Sort key `> value`.
+    pub fn range_gt(self, value: impl IntoAttribute) -> Self {
+        let v = encode(&value).map(SortKeyCondition::Gt);
+        self.range(v)
+    }
+
+    /// Sort key `>= value`.
+    pub fn range_ge(self, value: impl IntoAttribute) -> Self {
+        let v = encode(&value).map(SortKeyCondition::Ge);
+        self.range(v)
+    }
+
+    /// Sort key `BETWEEN low AND high` (inclusive).
+    pub fn range_between(self, low: impl IntoAttribute, high: impl IntoAttribute) -> Self {
+        let v = encode(&low).and_then(|lo| Ok(SortKeyCondition::Between(lo, encode(&high)?)));
+        self.range(v)
+    }
+
+    /// Sort key `begins_with(prefix)`.
+    pub fn range_begins_with(self, prefix: impl IntoAttribute) -> Self {
+        let v = encode(&prefix).map(SortKeyCondition::BeginsWith);
+        self.range(v)
     }
 }
 
 impl<'a, T, I, P> Query<'a, T, I, P>
 where
-    T: DynamoItem,
-    I: QueryTarget<Item = T>,
+    T: Model,
+    I: 'static,
     P: ProjectionOf<T>,
 {
     read_option_setters!();
@@ -222,113 +310,121 @@ where
         self
     }
 
-    /// Reads only the attributes of `Q` (a `#[dynamo(projection_of = T)]` struct).
-    pub fn project<Q: ProjectionOf<T>>(self) -> Query<'a, T, I, Q> {
-        Query {
-            table: self.table,
-            hash: self.hash,
-            range: self.range,
-            forward: self.forward,
-            options: self.options,
-            _types: PhantomData,
-        }
+    /// Reads only these attributes, chosen at run time, as [`Document`]s.
+    pub fn project_names<N: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = N>,
+    ) -> Query<'a, T, I, Document> {
+        self.options.names = Some(names.into_iter().map(Into::into).collect());
+        self.retype()
+    }
+
+    /// Changes each SDK request before it is sent (once per page): an escape
+    /// hatch for what this builder does not offer.
+    pub fn customize(
+        mut self,
+        f: impl Fn(QueryBuilder) -> QueryBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.options.customize_query = Some(std::sync::Arc::new(f));
+        self
     }
 
     fn request(self) -> Result<ReadRequest> {
-        if self.options.consistent && I::GLOBAL {
-            return Err(Error::Validation(format!(
-                "consistent reads are not supported on global secondary index {}",
-                I::INDEX_NAME.unwrap_or("?")
-            )));
-        }
-        let mut attrs = ExpressionAttributes::new();
+        let index = self.index?;
+        let (hash_name, range_name) = match &index {
+            Some(i) => (i.keys.hash.clone(), i.keys.range.clone()),
+            None => (
+                self.table.target.keys.hash.clone(),
+                self.table.target.keys.range.clone(),
+            ),
+        };
         let hash = self.hash?;
-        crate::limits::check_key_value(I::HASH_KEY.name, Some(&hash))?;
+        crate::limits::check_key_value(&hash_name, Some(&hash))?;
         let range = self.range.transpose()?;
-        let range_name = I::RANGE_KEY.map(|k| k.name).unwrap_or_default();
+        let range = match (range, range_name) {
+            (Some(c), Some(name)) => Some((name, c)),
+            (Some(_), None) => {
+                return Err(Error::Validation(
+                    "a sort key condition on a key schema without a sort key".into(),
+                ));
+            }
+            (None, _) => None,
+        };
+        let mut attrs = ExpressionAttributes::new();
         let key_condition = render_key_condition(
-            I::HASH_KEY.name,
+            &hash_name,
             hash,
-            range.as_ref().map(|r| (range_name, r)),
+            range.as_ref().map(|(n, c)| (n.as_str(), c)),
             &mut attrs,
         );
-        build_request(
-            self.table,
+        ReadRequest::build(
+            self.table.target.clone(),
             ReadKind::Query {
                 key_condition,
                 forward: self.forward,
             },
-            I::INDEX_NAME,
+            index,
             self.options,
             projection::<T, P>(),
             attrs,
         )
     }
 
-    /// The items as a stream that fetches pages lazily (one page in memory).
-    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static + use<T, I, P> {
+    /// The items as a stream that fetches pages lazily (one page in
+    /// memory). An item that fails to decode is one `Err` naming its key; the
+    /// stream goes on after it.
+    pub fn stream(self) -> ItemStream<P> {
         match self.request() {
-            Ok(req) => futures::future::Either::Left(req.items::<P>()),
-            Err(e) => futures::future::Either::Right(futures::stream::once(async { Err(e) })),
+            Ok(req) => req.items::<P>(P::__decode),
+            Err(e) => ItemStream::failed(e),
         }
     }
 
     /// The pages, each with the cursor to resume after it.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<P>>> + Send + 'static + use<T, I, P> {
+    pub fn pages(self) -> PageStream<P> {
         match self.request() {
-            Ok(req) => futures::future::Either::Left(req.pages::<P>()),
-            Err(e) => futures::future::Either::Right(futures::stream::once(async { Err(e) })),
+            Ok(req) => req.pages::<P>(P::__decode),
+            Err(e) => PageStream::failed(e),
         }
     }
 
-    /// All items in a `Vec`.
+    /// All items in a `Vec` (the same as `.await`); fails on the first item
+    /// that does not decode.
     pub async fn all(self) -> Result<Vec<P>> {
         self.stream().try_collect().await
     }
 
     /// The first item.
     pub async fn first(self) -> Result<Option<P>> {
-        let mut s = std::pin::pin!(self.limit(1).stream());
+        let mut s = self.limit(1).stream();
         s.try_next().await
     }
 
-    /// How many items match (`Select COUNT` over all pages; the seed's `query_count`).
+    /// How many items match (`Select COUNT` over all pages).
     pub async fn count(self) -> Result<u64> {
         self.request()?.count().await
     }
 }
 
-pub(crate) fn projection<T: DynamoItem, P: ProjectionOf<T>>() -> Option<Vec<&'static str>> {
-    (std::any::TypeId::of::<P>() != std::any::TypeId::of::<T>()).then(projection_names::<P>)
+/// The projection of a typed read: `P`'s attribute names, or `None` for all.
+pub(crate) fn projection<T, P: ProjectionOf<T>>() -> Option<Vec<Cow<'static, str>>> {
+    if P::__FULL {
+        return None;
+    }
+    let mut names = Vec::new();
+    P::attribute_names(&mut names);
+    Some(names.into_iter().map(Cow::Borrowed).collect())
 }
 
-pub(crate) fn build_request<T>(
-    table: &Table<T>,
-    kind: ReadKind,
-    index: Option<&'static str>,
-    options: ReadOptions,
-    projection: Option<Vec<&'static str>>,
-    mut attrs: ExpressionAttributes,
-) -> Result<ReadRequest> {
-    let filter = match &options.filter {
-        Some(c) => Some(c.render(&mut attrs)?),
-        None => None,
-    };
-    let projection = projection.map(|names| attrs.projection(&names));
-    let (names, values) = attrs.into_parts();
-    Ok(ReadRequest {
-        client: table.client().clone(),
-        table: table.name().to_owned(),
-        kind,
-        index,
-        filter,
-        projection,
-        names,
-        values,
-        consistent: options.consistent,
-        page_size: options.page_size,
-        limit: options.limit,
-        start: options.start.map(Cursor::into_item),
-        count_only: false,
-    })
+impl<'a, T, I, P> Executable<'a> for Query<'a, T, I, P>
+where
+    T: Model,
+    I: 'static,
+    P: ProjectionOf<T>,
+{
+    type Value = Vec<P>;
+    fn execute(self) -> BoxFuture<'a, Result<Output<Vec<P>>>> {
+        Box::pin(async move { self.all().await.map(Output::new) })
+    }
 }
+into_future!(Query<'a, T, I, P> where T: Model, I: 'static, P: ProjectionOf<T>);

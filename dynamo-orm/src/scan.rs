@@ -1,29 +1,37 @@
-//! Scans: sequential, one segment, or `parallel(n)` segments merged into one stream.
+//! Scans: sequential, one segment, or `parallel(n)` segments merged into one
+//! stream, of the table or of an index, on the one read engine.
 
 use std::marker::PhantomData;
 
-use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use futures::stream::{self, StreamExt, TryStreamExt};
 
+use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::expr::ExpressionAttributes;
-use crate::query::{ReadOptions, build_request, projection};
-use crate::read::{Page, ReadKind, ReadRequest};
-use crate::schema::{DynamoItem, ProjectionOf};
+use crate::op::model::Model;
+use crate::op::output::{BoxFuture, Executable, Output, into_future};
+use crate::op::read::{
+    IndexRef, ItemStream, PageStream, ReadKind, ReadOptions, ReadRequest, ScanBuilder,
+    read_option_setters,
+};
+use crate::query::projection;
+use crate::schema::{IndexKind, ProjectionOf};
 use crate::table::Table;
 
-/// A `Scan` request; see [`Table::scan`].
+/// A `Scan` request; see [`Table::scan`]. `.await` it for all items in a
+/// `Vec`, or run it with [`stream`](Self::stream), [`pages`](Self::pages) or
+/// [`count`](Self::count).
 #[must_use = "a scan does nothing until it is run"]
 pub struct Scan<'a, T, P> {
     table: &'a Table<T>,
-    index: Option<&'static str>,
-    global_index: bool,
+    index: Result<Option<IndexRef>>,
     segment: Option<(u32, u32)>,
     parallel: Option<u32>,
     options: ReadOptions,
     _projection: PhantomData<fn() -> P>,
 }
 
-impl<T: DynamoItem> Table<T> {
+impl<T: Model> Table<T> {
     /// Reads every item of the table.
     ///
     /// ```no_run
@@ -32,66 +40,105 @@ impl<T: DynamoItem> Table<T> {
     /// # #[derive(DynamoItem)] #[dynamo(table = "users")]
     /// # struct User { #[dynamo(hash_key)] username: String, active: bool }
     /// # async fn demo(users: Table<User>) -> dynamo_orm::Result<()> {
-    /// let mut stream = std::pin::pin!(users.scan().filter(User::FIELDS.active.eq(true)).parallel(4).stream());
+    /// let mut stream = users.scan().filter(User::FIELDS.active.eq(true)).parallel(4).stream();
     /// while let Some(user) = stream.try_next().await? {
     ///     println!("{}", user.username);
     /// }
     /// # Ok(()) }
     /// ```
     pub fn scan(&self) -> Scan<'_, T, T> {
-        Scan::new(self, None, false)
+        Scan::new(self, None)
     }
 }
 
-impl<'a, T: DynamoItem> Scan<'a, T, T> {
-    pub(crate) fn new(table: &'a Table<T>, index: Option<&'static str>, global: bool) -> Self {
+impl<'a, T, P> Scan<'a, T, P> {
+    pub(crate) fn new(table: &'a Table<T>, index: Option<IndexRef>) -> Self {
         Scan {
             table,
-            index,
-            global_index: global,
+            index: Ok(index),
             segment: None,
             parallel: None,
             options: ReadOptions::default(),
             _projection: PhantomData,
         }
     }
-}
 
-impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
-    crate::query::read_option_setters!();
-
-    /// Scans only segment `segment` of `total` (the seed's `segment` / `total_segments`).
-    pub fn segment(mut self, segment: u32, total: u32) -> Self {
-        self.segment = Some((segment, total));
-        self
-    }
-
-    /// Scans `n` segments concurrently and merges them into one stream
-    /// (item order across segments is not defined).
-    pub fn parallel(mut self, n: u32) -> Self {
-        self.parallel = Some(n);
-        self
-    }
-
-    /// Reads only the attributes of `Q`.
-    pub fn project<Q: ProjectionOf<T>>(self) -> Scan<'a, T, Q> {
+    fn retype<Q>(self) -> Scan<'a, T, Q> {
         Scan {
             table: self.table,
             index: self.index,
-            global_index: self.global_index,
             segment: self.segment,
             parallel: self.parallel,
             options: self.options,
             _projection: PhantomData,
         }
     }
+}
 
-    fn request(&self, segment: Option<(u32, u32)>) -> Result<ReadRequest> {
-        if self.options.consistent && self.global_index {
-            return Err(Error::Validation(
-                "consistent reads are not supported on global secondary indexes".into(),
-            ));
-        }
+impl<'a, P> Scan<'a, Document, P> {
+    /// Scans the index of this name instead of the table.
+    pub fn index(mut self, name: &str) -> Self {
+        let target = &self.table.target;
+        self.index = match target.index(name) {
+            Some(i) => Ok(Some(IndexRef {
+                name: i.name.clone(),
+                keys: i.keys.clone(),
+                global: i.kind == IndexKind::Global,
+                types: i.types,
+            })),
+            None => Err(Error::Validation(format!(
+                "table {} has no index named {name:?}",
+                target.name
+            ))),
+        };
+        self
+    }
+}
+
+impl<'a, T: crate::schema::DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
+    /// Reads only the attributes of `Q` (a `#[dynamo(projection_of = T)]` struct).
+    pub fn project<Q: ProjectionOf<T>>(self) -> Scan<'a, T, Q> {
+        self.retype()
+    }
+}
+
+impl<'a, T: Model, P: ProjectionOf<T>> Scan<'a, T, P> {
+    read_option_setters!();
+
+    /// Scans only segment `segment` of `total` (a parallel scan split across
+    /// workers).
+    pub fn segment(mut self, segment: u32, total: u32) -> Self {
+        self.segment = Some((segment, total));
+        self
+    }
+
+    /// Scans `n` segments concurrently and merges them into one stream (item
+    /// order across segments is not defined). At most `n` pages are in
+    /// memory at a time, one per segment.
+    pub fn parallel(mut self, n: u32) -> Self {
+        self.parallel = Some(n);
+        self
+    }
+
+    /// Reads only these attributes, chosen at run time, as [`Document`]s.
+    pub fn project_names<N: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = N>,
+    ) -> Scan<'a, T, Document> {
+        self.options.names = Some(names.into_iter().map(Into::into).collect());
+        self.retype()
+    }
+
+    /// Changes each SDK request before it is sent (once per page).
+    pub fn customize(
+        mut self,
+        f: impl Fn(ScanBuilder) -> ScanBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.options.customize_scan = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    fn request(&self, segment: Option<(u32, u32)>, options: ReadOptions) -> Result<ReadRequest> {
         let segment = match segment {
             Some((s, total)) => {
                 if total == 0 || total > 1_000_000 || s >= total {
@@ -106,17 +153,21 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
             }
             None => None,
         };
-        build_request(
-            self.table,
+        let index = match &self.index {
+            Ok(i) => i.clone(),
+            Err(e) => return Err(Error::Validation(e.to_string())),
+        };
+        ReadRequest::build(
+            self.table.target.clone(),
             ReadKind::Scan { segment },
-            self.index,
-            self.options.clone(),
+            index,
+            options,
             projection::<T, P>(),
             ExpressionAttributes::new(),
         )
     }
 
-    fn requests(&self) -> Result<Vec<ReadRequest>> {
+    fn requests(self) -> Result<Vec<ReadRequest>> {
         match (self.parallel, self.segment) {
             (Some(_), Some(_)) => Err(Error::Validation(
                 "use either segment(i, n) or parallel(n), not both".into(),
@@ -129,40 +180,48 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
                     ));
                 }
                 let n = n.max(1);
-                (0..n).map(|s| self.request(Some((s, n)))).collect()
+                // The limit is applied to the merged stream, not per segment.
+                let mut options = self.options.clone();
+                options.limit = None;
+                (0..n)
+                    .map(|s| self.request(Some((s, n)), options.clone()))
+                    .collect()
             }
-            (None, seg) => Ok(vec![self.request(seg)?]),
+            (None, segment) => Ok(vec![self.request(segment, self.options.clone())?]),
         }
     }
 
     /// The items, fetched lazily; with `parallel(n)`, n segments at once.
-    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static + use<T, P> {
+    /// An item that fails to decode is one `Err` naming its key; the stream
+    /// goes on after it.
+    pub fn stream(self) -> ItemStream<P> {
         let limit = self.options.limit;
-        let merged: BoxStream<'static, Result<P>> = match self.requests() {
-            Ok(reqs) if reqs.len() == 1 => reqs
-                .into_iter()
-                .map(|r| r.items::<P>().boxed())
-                .next()
-                .unwrap_or_else(|| stream::empty().boxed()),
-            Ok(reqs) => {
-                stream::select_all(reqs.into_iter().map(|r| r.items::<P>().boxed())).boxed()
-            }
-            Err(e) => stream::once(async { Err(e) }).boxed(),
-        };
-        merged.take(limit.unwrap_or(usize::MAX))
-    }
-
-    /// The pages (each segment's pages, interleaved, with `parallel(n)`).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<P>>> + Send + 'static + use<T, P> {
         match self.requests() {
+            Ok(reqs) if reqs.len() == 1 => match reqs.into_iter().next() {
+                Some(req) => req.items::<P>(P::__decode),
+                None => ItemStream::new(stream::empty().boxed()),
+            },
             Ok(reqs) => {
-                stream::select_all(reqs.into_iter().map(|r| r.pages::<P>().boxed())).boxed()
+                let merged =
+                    stream::select_all(reqs.into_iter().map(|r| r.items::<P>(P::__decode)));
+                ItemStream::new(merged.take(limit.unwrap_or(usize::MAX)).boxed())
             }
-            Err(e) => stream::once(async { Err(e) }).boxed(),
+            Err(e) => ItemStream::failed(e),
         }
     }
 
-    /// All items in a `Vec`.
+    /// The pages (each segment's pages, interleaved, with `parallel(n)`).
+    pub fn pages(self) -> PageStream<P> {
+        match self.requests() {
+            Ok(reqs) => PageStream::new(
+                stream::select_all(reqs.into_iter().map(|r| r.pages::<P>(P::__decode))).boxed(),
+            ),
+            Err(e) => PageStream::failed(e),
+        }
+    }
+
+    /// All items in a `Vec` (the same as `.await`); fails on the first item
+    /// that does not decode.
     pub async fn all(self) -> Result<Vec<P>> {
         self.stream().try_collect().await
     }
@@ -175,3 +234,11 @@ impl<'a, T: DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
         Ok(counts.into_iter().sum())
     }
 }
+
+impl<'a, T: Model, P: ProjectionOf<T>> Executable<'a> for Scan<'a, T, P> {
+    type Value = Vec<P>;
+    fn execute(self) -> BoxFuture<'a, Result<Output<Vec<P>>>> {
+        Box::pin(async move { self.all().await.map(Output::new) })
+    }
+}
+into_future!(Scan<'a, T, P> where T: Model, P: ProjectionOf<T>);

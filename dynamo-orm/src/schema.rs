@@ -220,11 +220,41 @@ pub trait HasFields {
     const FIELDS: Self::Fields;
 }
 
-/// A struct that reads a subset of `T`'s attributes (`#[dynamo(projection_of = T)]`).
-pub trait ProjectionOf<T: DynamoItem>: AttributeMap + Send + 'static {}
+/// What a read of a table of `T` can return: `T` itself, a struct that reads
+/// a subset of `T`'s attributes (`#[dynamo(projection_of = T)]`), or a
+/// [`Document`](crate::Document).
+pub trait ProjectionOf<T>: AttributeMap + Send + 'static {
+    /// Whether it reads every attribute (no projection expression is sent).
+    #[doc(hidden)]
+    const __FULL: bool = false;
 
-/// `T` projects itself.
-impl<T: DynamoItem> ProjectionOf<T> for T {}
+    /// Reads a stored item.
+    #[doc(hidden)]
+    #[inline]
+    fn __decode(item: Item) -> Result<Self, DecodeError> {
+        Self::from_map(item)
+    }
+}
+
+/// `T` projects itself: every attribute, read with `T::from_item`.
+impl<T: DynamoItem> ProjectionOf<T> for T {
+    const __FULL: bool = true;
+
+    #[inline]
+    fn __decode(item: Item) -> Result<Self, DecodeError> {
+        T::from_item(item)
+    }
+}
+
+/// Any table reads as documents (every attribute unless names are chosen).
+impl<T> ProjectionOf<T> for crate::document::Document {
+    const __FULL: bool = true;
+
+    #[inline]
+    fn __decode(item: Item) -> Result<Self, DecodeError> {
+        Ok(Self::from(item))
+    }
+}
 
 impl<T: DynamoItem> QueryTarget for PrimaryIndex<T> {
     type Item = T;

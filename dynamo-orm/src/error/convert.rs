@@ -109,10 +109,19 @@ pub enum DecodeErrorKind {
 /// assert_eq!(err.found(), Some("S"));
 /// assert_eq!(err.in_field("age").to_string(), "attribute `age`: expected N, found S");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DecodeError {
     path: AttrPath,
     kind: DecodeErrorKind,
+    /// The item being read, when the error came from reading a stored item:
+    /// its key and its raw attributes (for repair jobs).
+    item: Option<Box<ItemContext>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ItemContext {
+    key: crate::Item,
+    raw: Option<crate::Item>,
 }
 
 impl DecodeError {
@@ -121,6 +130,7 @@ impl DecodeError {
         Self {
             path: AttrPath::default(),
             kind,
+            item: None,
         }
     }
 
@@ -184,10 +194,89 @@ impl DecodeError {
             _ => None,
         }
     }
+
+    /// The same error, naming the key of the stored item it came from.
+    ///
+    /// ```
+    /// use dynamo_orm::{AttributeValue, DecodeError, Item};
+    /// let key: Item = [("id".to_string(), AttributeValue::S("a".into()))].into();
+    /// let err = DecodeError::missing("name").with_key(key);
+    /// assert_eq!(err.to_string(), "item {id: \"a\"}: attribute `name`: missing required attribute");
+    /// assert!(err.raw_item().is_none());
+    /// ```
+    #[must_use]
+    pub fn with_key(mut self, key: crate::Item) -> Self {
+        match &mut self.item {
+            Some(context) => context.key = key,
+            None => self.item = Some(Box::new(ItemContext { key, raw: None })),
+        }
+        self
+    }
+
+    /// The same error, naming the stored item it came from: its key
+    /// attributes and all of its raw attributes (for repair jobs).
+    ///
+    /// ```
+    /// use dynamo_orm::{AttributeValue, DecodeError, Item};
+    /// let key: Item = [("id".to_string(), AttributeValue::S("a".into()))].into();
+    /// let mut raw = key.clone();
+    /// raw.insert("age".into(), AttributeValue::S("x".into()));
+    /// let err = DecodeError::missing("name").with_item(key, raw);
+    /// assert_eq!(err.raw_item().unwrap().len(), 2);
+    /// ```
+    #[must_use]
+    pub fn with_item(mut self, key: crate::Item, raw: crate::Item) -> Self {
+        self.item = Some(Box::new(ItemContext {
+            key,
+            raw: Some(raw),
+        }));
+        self
+    }
+
+    /// The key attributes of the stored item that could not be read.
+    pub fn key(&self) -> Option<&crate::Item> {
+        self.item.as_ref().map(|c| &c.key)
+    }
+
+    /// All raw attributes of the stored item that could not be read, when
+    /// they were kept (`keep_raw_on_error()` on reads).
+    pub fn raw_item(&self) -> Option<&crate::Item> {
+        self.item.as_ref().and_then(|c| c.raw.as_ref())
+    }
+
+    /// Takes the raw item out of the error.
+    pub fn into_raw_item(self) -> Option<crate::Item> {
+        self.item.and_then(|c| c.raw)
+    }
+}
+
+/// `{id: "a", n: 3}`: a key's scalars, in name order, for messages.
+pub(crate) fn display_key(key: &crate::Item, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use crate::AttributeValue;
+    let mut names: Vec<&String> = key.keys().collect();
+    names.sort();
+    f.write_str("{")?;
+    for (i, name) in names.into_iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        match &key[name] {
+            AttributeValue::S(s) => write!(f, "{name}: {s:?}")?,
+            AttributeValue::N(n) => write!(f, "{name}: {n}")?,
+            AttributeValue::B(b) => write!(f, "{name}: <{} bytes>", b.as_ref().len())?,
+            other => write!(f, "{name}: <{}>", crate::value::type_name(other))?,
+        }
+    }
+    f.write_str("}")
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(context) = &self.item {
+            f.write_str("item ")?;
+            display_key(&context.key, f)?;
+            f.write_str(": ")?;
+        }
         write!(f, "attribute `{}`: ", self.path)?;
         match &self.kind {
             DecodeErrorKind::Missing => f.write_str("missing required attribute"),

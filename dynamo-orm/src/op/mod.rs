@@ -1,0 +1,23 @@
+//! The operation core: every request is built, sent, observed and decoded
+//! here, for typed tables and `Table<Document>` alike.
+//!
+//! - [`target`]: what a request needs to know about its table;
+//! - [`model`]: what a table holds (a derived type or a `Document`);
+//! - [`write`]: the plan of a put, update, delete or condition check, with
+//!   the version rules, sent alone or inside a transaction;
+//! - [`read`]: the paging engine of queries and scans, and the [`Cursor`](read::Cursor);
+//! - `call`: the one place a request is sent (customization, span, error
+//!   classification); `classify`: SDK errors to [`Error`](crate::Error);
+//!   `span`: the tracing spans; [`retry`]: the batch retry policy;
+//!   [`output`]: what `.with_output()` returns.
+
+pub(crate) mod call;
+mod classify;
+pub(crate) mod identity;
+pub mod model;
+pub mod output;
+pub mod read;
+pub mod retry;
+pub(crate) mod span;
+pub mod target;
+pub mod write;
