@@ -1083,11 +1083,13 @@ async fn contention_never_loses_an_acknowledged_increment() {
     let t = common::fresh_table::<Counter>().await;
     t.put(&mut counter("hot")).await.unwrap();
     let acknowledged = Arc::new(AtomicU64::new(0));
+    let conflicts = Arc::new(AtomicU64::new(0));
     let lock = Arc::new(tokio::sync::RwLock::new(()));
     let mut tasks = tokio::task::JoinSet::new();
     for task in 0..TASKS {
         let t = t.clone();
         let acknowledged = acknowledged.clone();
+        let conflicts = conflicts.clone();
         let lock = lock.clone();
         let way = [
             Way::Modify,
@@ -1108,6 +1110,7 @@ async fn contention_never_loses_an_acknowledged_increment() {
                             break;
                         }
                         Err(Error::VersionConflict { .. } | Error::ConditionFailed { .. }) => {
+                            conflicts.fetch_add(1, Ordering::SeqCst);
                             tokio::time::sleep(Duration::from_millis(fastrand::u64(0..5))).await;
                         }
                         Err(e) => panic!("{way:?}: unexpected error {e:?}"),
@@ -1131,6 +1134,10 @@ async fn contention_never_loses_an_acknowledged_increment() {
         .unwrap();
     let acknowledged = acknowledged.load(Ordering::SeqCst);
     assert_eq!(acknowledged, (TASKS * INCREMENTS) as u64);
+    // Otherwise the run proved nothing about contention.
+    let conflicts = conflicts.load(Ordering::SeqCst);
+    assert!(conflicts > 0, "no write conflicted");
+    eprintln!("{acknowledged} increments, {conflicts} conflicts retried");
     assert_eq!(
         stored.value, acknowledged,
         "{acknowledged} increments acknowledged, {} stored",
