@@ -10,6 +10,17 @@
 //!   (rewriting the JSON body) and returns the rest as `UnprocessedItems`,
 //!   merged into the real server's answer.
 //!
+//! On request it also:
+//! - answers chosen requests of one operation (the `n`-th, or every one) with
+//!   an error of your choosing ([`FaultProxy::fail`]), e.g. a `ValidationException`;
+//! - removes the stored item DynamoDB returns with a
+//!   `ConditionalCheckFailedException` ([`FaultProxy::strip_condition_failure_items`]),
+//!   as DynamoDB does when the request did not ask for it.
+//!
+//! Every request received is logged with its operation (from `X-Amz-Target`)
+//! and JSON body ([`FaultProxy::requests`], [`FaultProxy::count`]), so a test
+//! can prove that nothing was sent, or look at what was.
+//!
 //! Everything it injects is counted ([`FaultProxy::counts`]). Rewriting a
 //! signed body invalidates the SigV4 signature; DynamoDB Local does not check
 //! signatures (the partial-processing tests pass through it), so that is fine
@@ -19,9 +30,10 @@
 //! Use from a test file with `#[path = "support/fault_proxy.rs"] mod fault_proxy;`.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -88,6 +100,58 @@ pub struct FaultCounts {
     pub writes_forwarded: u64,
     /// Requests the upstream could not be reached for (answered 502).
     pub upstream_errors: u64,
+    /// Requests answered with an error set up with [`FaultProxy::fail`].
+    pub injected_errors: u64,
+    /// `ConditionalCheckFailedException` answers whose `Item` was removed.
+    pub items_stripped: u64,
+}
+
+/// Which requests of an operation a [`FaultProxy::fail`] rule answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occurrence {
+    /// The `n`-th request of the operation the proxy receives (1-based,
+    /// counted from the proxy's start).
+    Nth(u64),
+    /// Every request of the operation.
+    Every,
+}
+
+/// An error answer the proxy sends instead of forwarding a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InjectedError {
+    /// The HTTP status.
+    pub status: u16,
+    /// DynamoDB's error type, without the `com.amazonaws...#` prefix.
+    pub error_type: String,
+    /// The message.
+    pub message: String,
+}
+
+impl InjectedError {
+    /// Any error answer.
+    pub fn new(status: u16, error_type: &str, message: &str) -> Self {
+        Self {
+            status,
+            error_type: error_type.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+
+    /// HTTP 400 `ValidationException`: not retryable.
+    pub fn validation(message: &str) -> Self {
+        Self::new(400, "ValidationException", message)
+    }
+
+    /// HTTP 400 `AccessDeniedException` (a policy without the permission).
+    pub fn access_denied(message: &str) -> Self {
+        Self::new(400, "AccessDeniedException", message)
+    }
+}
+
+struct FailRule {
+    operation: String,
+    which: Occurrence,
+    error: InjectedError,
 }
 
 #[derive(Default)]
@@ -102,6 +166,8 @@ struct Counters {
     unprocessed_injected: AtomicU64,
     writes_forwarded: AtomicU64,
     upstream_errors: AtomicU64,
+    injected_errors: AtomicU64,
+    items_stripped: AtomicU64,
 }
 
 fn bump(c: &AtomicU64, n: u64) {
@@ -113,6 +179,21 @@ struct State {
     client: Client<HttpConnector, Full<Bytes>>,
     config: Mutex<(FaultConfig, fastrand::Rng)>,
     counters: Counters,
+    log: Mutex<Log>,
+    rules: Mutex<Vec<FailRule>>,
+    strip_items: AtomicBool,
+}
+
+/// Every request received: operation and JSON body (`Null` if not JSON),
+/// and how many of each operation.
+#[derive(Default)]
+struct Log {
+    entries: Vec<(String, Value)>,
+    per_operation: HashMap<String, u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A running proxy. Dropping it stops the listener and every connection.
@@ -154,6 +235,9 @@ impl FaultProxy {
             client: Client::builder(TokioExecutor::new()).build(connector),
             config: Mutex::new((config, fastrand::Rng::with_seed(config.seed))),
             counters: Counters::default(),
+            log: Mutex::default(),
+            rules: Mutex::new(Vec::new()),
+            strip_items: AtomicBool::new(false),
         });
         let task = tokio::spawn(accept_loop(listener, state.clone()));
         Ok(Self { addr, state, task })
@@ -185,8 +269,93 @@ impl FaultProxy {
             unprocessed_injected: get(&c.unprocessed_injected),
             writes_forwarded: get(&c.writes_forwarded),
             upstream_errors: get(&c.upstream_errors),
+            injected_errors: get(&c.injected_errors),
+            items_stripped: get(&c.items_stripped),
         }
     }
+
+    /// Every request received so far, in arrival order: the operation
+    /// (`PutItem`, `BatchGetItem`, ...; empty without `X-Amz-Target`) and the
+    /// JSON body (`Value::Null` when it is not JSON).
+    pub fn requests(&self) -> Vec<(String, Value)> {
+        lock(&self.state.log).entries.clone()
+    }
+
+    /// The bodies of the requests of one operation received so far.
+    pub fn requests_of(&self, operation: &str) -> Vec<Value> {
+        lock(&self.state.log)
+            .entries
+            .iter()
+            .filter(|(op, _)| op == operation)
+            .map(|(_, body)| body.clone())
+            .collect()
+    }
+
+    /// How many requests of one operation were received so far.
+    pub fn count(&self, operation: &str) -> u64 {
+        lock(&self.state.log)
+            .per_operation
+            .get(operation)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many requests (any operation) were received so far.
+    pub fn total(&self) -> u64 {
+        lock(&self.state.log).entries.len() as u64
+    }
+
+    /// Answers the chosen requests of `operation` (`"BatchGetItem"`) with
+    /// `error` instead of forwarding them. Rules add up; the first that
+    /// matches a request answers it.
+    pub fn fail(&self, operation: &str, which: Occurrence, error: InjectedError) {
+        lock(&self.state.rules).push(FailRule {
+            operation: operation.to_owned(),
+            which,
+            error,
+        });
+    }
+
+    /// Removes every rule set up with [`fail`](Self::fail).
+    pub fn clear_failures(&self) {
+        lock(&self.state.rules).clear();
+    }
+
+    /// When on, the `Item` DynamoDB returns with a
+    /// `ConditionalCheckFailedException` is removed from the answer.
+    pub fn strip_condition_failure_items(&self, on: bool) {
+        self.state.strip_items.store(on, Ordering::Relaxed);
+    }
+}
+
+/// The operation named by an `X-Amz-Target` header
+/// (`DynamoDB_20120810.PutItem` -> `PutItem`).
+fn operation_name(target: Option<&str>) -> String {
+    target
+        .map(|t| t.rsplit_once('.').map_or(t, |(_, op)| op))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Logs a request and returns the error a rule answers it with, if any.
+fn log_and_match(state: &State, operation: &str, body: &Value) -> Option<InjectedError> {
+    let nth = {
+        let mut log = lock(&state.log);
+        log.entries.push((operation.to_owned(), body.clone()));
+        let n = log.per_operation.entry(operation.to_owned()).or_default();
+        *n += 1;
+        *n
+    };
+    lock(&state.rules)
+        .iter()
+        .find(|r| {
+            r.operation == operation
+                && match r.which {
+                    Occurrence::Nth(n) => n == nth,
+                    Occurrence::Every => true,
+                }
+        })
+        .map(|r| r.error.clone())
 }
 
 async fn accept_loop(listener: TcpListener, state: Arc<State>) {
@@ -292,6 +461,18 @@ async fn handle(
         bump(&counters.batch_writes, 1);
     }
     let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let operation = operation_name(target.as_deref());
+    if let Some(error) = log_and_match(&state, &operation, &json) {
+        bump(&counters.injected_errors, 1);
+        let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
+        return Ok(json_response(
+            status,
+            &json!({
+                "__type": format!("com.amazonaws.dynamodb.v20120810#{}", error.error_type),
+                "message": error.message,
+            }),
+        ));
+    }
 
     let (forward_body, held) = match plan(&state, target.as_deref(), &json) {
         Plan::Throttle => {
@@ -402,6 +583,11 @@ async fn handle(
             bump(&counters.unprocessed_injected, n);
             Bytes::from(answer.to_string())
         }
+        _ if up_parts.status == StatusCode::BAD_REQUEST
+            && state.strip_items.load(Ordering::Relaxed) =>
+        {
+            strip_condition_failure_item(up_bytes, counters)
+        }
         _ => up_bytes,
     };
     let rewritten = out_body.len();
@@ -417,6 +603,27 @@ async fn handle(
         .headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from(rewritten));
     Ok(response)
+}
+
+/// Removes `Item` from a `ConditionalCheckFailedException` answer.
+fn strip_condition_failure_item(body: Bytes, counters: &Counters) -> Bytes {
+    let Ok(mut answer) = serde_json::from_slice::<Value>(&body) else {
+        return body;
+    };
+    let is_condition_failure = answer
+        .get("__type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.ends_with("ConditionalCheckFailedException"));
+    let removed = is_condition_failure
+        && answer
+            .as_object_mut()
+            .and_then(|o| o.remove("Item"))
+            .is_some();
+    if !removed {
+        return body;
+    }
+    bump(&counters.items_stripped, 1);
+    Bytes::from(answer.to_string())
 }
 
 /// Writes in a `BatchWriteItem` body.
