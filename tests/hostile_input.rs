@@ -12,6 +12,7 @@ mod fault_proxy;
 mod common;
 
 use std::collections::{HashMap, HashSet};
+use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 use dynamo_orm::expr::Update;
@@ -248,15 +249,21 @@ async fn invalid_table_names_are_refused_by_every_operation() {
             &mut failures,
             &proxy,
             &label("get"),
-            t.get(Tag::key("a")).send(),
+            t.get(Tag::key("a")).into_future(),
         )
         .await;
-        refused_unsent(&mut failures, &proxy, &label("put"), t.put(&tag).send()).await;
+        refused_unsent(
+            &mut failures,
+            &proxy,
+            &label("put"),
+            t.put(&tag).into_future(),
+        )
+        .await;
         refused_unsent(
             &mut failures,
             &proxy,
             &label("delete"),
-            t.delete(Tag::key("a")).send(),
+            t.delete(Tag::key("a")).into_future(),
         )
         .await;
         refused_unsent(
@@ -265,7 +272,7 @@ async fn invalid_table_names_are_refused_by_every_operation() {
             &label("update"),
             t.update(Tag::key("a"))
                 .apply(Update::new().set(Tag::FIELDS.count, 2u64))
-                .send(),
+                .into_future(),
         )
         .await;
         refused_unsent(&mut failures, &proxy, &label("query"), t.query("a").all()).await;
@@ -274,7 +281,7 @@ async fn invalid_table_names_are_refused_by_every_operation() {
             &mut failures,
             &proxy,
             &label("batch_get"),
-            t.batch_get([Tag::key("a"), Tag::key("b")]).send(),
+            t.batch_get([Tag::key("a"), Tag::key("b")]).into_future(),
         )
         .await;
         refused_unsent(&mut failures, &proxy, &label("batch writer"), async {
@@ -468,7 +475,6 @@ async fn duplicate_keys_in_batch_get_and_transact_get() {
 
     let found = via
         .batch_get([Tag::key("k"), Tag::key("k"), Tag::key("k2")])
-        .send()
         .await;
     let names: HashSet<String> = found
         .as_ref()
@@ -496,7 +502,7 @@ async fn duplicate_keys_in_batch_get_and_transact_get() {
     let first = tx.get(&via, Tag::key("k"));
     let second = tx.get(&via, Tag::key("k"));
     let before = proxy.count("TransactGetItems");
-    let result = tx.send().await;
+    let result = tx.await;
     let sent = proxy.count("TransactGetItems") - before;
     match result {
         Ok(mut got) => {
@@ -625,32 +631,53 @@ async fn batch_writer_gives_up_on_a_dead_server_in_bounded_time() {
     let table = Table::<Tag>::new(client).with_name("dead_server_table");
     let started = Instant::now();
     let run = tokio::time::timeout(Duration::from_secs(15), async {
+        // Once the writer gives up, each put hands its write straight back
+        // (with anything else not written): collect them all.
+        let mut handed_back = Vec::new();
         let mut writer = table.batch_writer();
         for i in 0..N {
-            writer
+            let put = writer
                 .put(&Tag {
                     name: format!("t{i:03}"),
                     count: i as u64,
                 })
-                .await?;
+                .await;
+            match put {
+                Ok(()) => {}
+                Err(Error::BatchWriteIncomplete { unprocessed, .. }) => {
+                    handed_back.extend(unprocessed)
+                }
+                Err(other) => return Err(other),
+            }
         }
-        writer.finish().await
+        match writer.finish().await {
+            Err(Error::BatchWriteIncomplete {
+                unprocessed,
+                summary,
+                ..
+            }) => {
+                handed_back.extend(unprocessed);
+                Ok((handed_back, summary))
+            }
+            other => panic!("expected BatchWriteIncomplete, got {other:?}"),
+        }
     })
     .await;
     let elapsed = started.elapsed();
     let Ok(result) = run else {
         panic!("the batch writer had not given up after {elapsed:?}");
     };
-    match result {
-        Err(Error::BatchWriteIncomplete { unprocessed, .. }) => {
-            let names: HashSet<String> = unprocessed
-                .iter()
-                .map(|w| w.key::<Tag>().unwrap().name)
-                .collect();
-            assert_eq!(unprocessed.len(), N, "writes handed back");
-            assert_eq!(names.len(), N, "distinct writes handed back");
-        }
-        other => panic!("expected BatchWriteIncomplete, got {other:?}"),
-    }
+    let (unprocessed, summary) = result.expect("only BatchWriteIncomplete errors");
+    let names: HashSet<String> = unprocessed
+        .iter()
+        .map(|w| w.key::<Tag>().unwrap().name)
+        .collect();
+    assert_eq!(unprocessed.len(), N, "writes handed back");
+    assert_eq!(names.len(), N, "distinct writes handed back");
+    assert!(
+        summary.requests_unanswered > 0,
+        "the summary says requests got no answer: {summary:?}"
+    );
+    assert_eq!(summary.items_written, 0);
     assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
 }

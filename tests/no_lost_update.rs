@@ -817,7 +817,7 @@ async fn batch_get_keeps_what_other_chunks_read() {
         InjectedError::validation("injected: this chunk is refused"),
     );
     let keys: Vec<TagKey> = (0..N).map(|i| Tag::key(format!("k{i:03}"))).collect();
-    let result = via.batch_get(keys).send().await;
+    let result = via.batch_get(keys).await;
     let all: HashSet<String> = (0..N).map(|i| format!("k{i:03}")).collect();
     match result {
         Err(Error::BatchGetIncomplete {
