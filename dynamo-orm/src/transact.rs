@@ -226,14 +226,10 @@ impl<'a> TransactWrite<'a> {
             .set_client_request_token(self.token)
             .set_return_consumed_capacity(self.capacity);
         let outer = span::batch("TransactWriteItems", &tables);
-        let answer = call::send::<TransactWriteItemsOp>(
-            call::request_span::<TransactWriteItemsOp>(&tables),
-            builder,
-            None,
-            None,
-        )
-        .instrument(outer)
-        .await;
+        let request = outer.in_scope(|| call::request_span::<TransactWriteItemsOp>(&tables));
+        let answer = call::send::<TransactWriteItemsOp>(request, builder, None, None)
+            .instrument(outer)
+            .await;
         let answer = match answer {
             Ok(answer) => answer,
             Err(Error::TransactionCanceled { mut reasons }) => {
@@ -407,14 +403,11 @@ impl TransactGet {
             .client
             .transact_get_items()
             .set_transact_items(Some(items));
-        let answer = call::send::<TransactGetItemsOp>(
-            call::request_span::<TransactGetItemsOp>(&tables),
-            builder,
-            None,
-            None,
-        )
-        .instrument(span::batch("TransactGetItems", &tables))
-        .await?;
+        let outer = span::batch("TransactGetItems", &tables);
+        let request = outer.in_scope(|| call::request_span::<TransactGetItemsOp>(&tables));
+        let answer = call::send::<TransactGetItemsOp>(request, builder, None, None)
+            .instrument(outer)
+            .await?;
         let items = answer
             .output
             .responses
