@@ -14,7 +14,7 @@ use crate::key::KeyArg;
 use crate::op::model::Model;
 use crate::op::output::{BoxFuture, Executable, Output, into_future};
 use crate::op::read::{
-    IndexRef, ItemStream, PageStream, QueryBuilder, ReadKind, ReadOptions, ReadRequest,
+    IndexRef, ItemStream, PageStream, QueryBuilder, ReadKind, ReadOptions, ReadRequest, projection,
     read_option_setters,
 };
 use crate::op::target::KeyNames;
@@ -404,16 +404,6 @@ where
     pub async fn count(self) -> Result<u64> {
         self.request()?.count().await
     }
-}
-
-/// The projection of a typed read: `P`'s attribute names, or `None` for all.
-pub(crate) fn projection<T, P: ProjectionOf<T>>() -> Option<Vec<Cow<'static, str>>> {
-    if P::__FULL {
-        return None;
-    }
-    let mut names = Vec::new();
-    P::attribute_names(&mut names);
-    Some(names.into_iter().map(Cow::Borrowed).collect())
 }
 
 impl<'a, T, I, P> Executable<'a> for Query<'a, T, I, P>

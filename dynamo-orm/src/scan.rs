@@ -11,10 +11,9 @@ use crate::expr::ExpressionAttributes;
 use crate::op::model::Model;
 use crate::op::output::{BoxFuture, Executable, Output, into_future};
 use crate::op::read::{
-    IndexRef, ItemStream, PageStream, ReadKind, ReadOptions, ReadRequest, ScanBuilder,
+    IndexRef, ItemStream, PageStream, ReadKind, ReadOptions, ReadRequest, ScanBuilder, projection,
     read_option_setters,
 };
-use crate::query::projection;
 use crate::schema::{IndexKind, ProjectionOf};
 use crate::table::Table;
 

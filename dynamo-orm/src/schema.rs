@@ -3,29 +3,8 @@
 
 use crate::Item;
 use crate::error::{DecodeError, EncodeError};
+pub use crate::value::ScalarType;
 use crate::value::{AttributeMap, KeyScalar};
-
-/// The DynamoDB type of a key attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScalarType {
-    /// String.
-    S,
-    /// Number.
-    N,
-    /// Binary.
-    B,
-}
-
-impl ScalarType {
-    /// The type code DynamoDB uses (`"S"`, `"N"`, `"B"`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ScalarType::S => "S",
-            ScalarType::N => "N",
-            ScalarType::B => "B",
-        }
-    }
-}
 
 /// A key attribute: its stored name and type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -14,7 +14,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_dynamodb::primitives::Blob;
 
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
-use crate::schema::ScalarType;
 use crate::{AttributeValue, Item};
 
 /// The DynamoDB type code of a value (`S`, `N`, `B`, `BOOL`, `NULL`, `L`, `M`, `SS`, `NS`, `BS`).
@@ -1017,6 +1016,9 @@ mod tests {
         );
     }
 }
+
+mod scalar;
+pub use scalar::ScalarType;
 
 #[cfg(feature = "chrono")]
 mod chrono;

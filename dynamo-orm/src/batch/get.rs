@@ -18,11 +18,11 @@ use crate::op::call::{self, BatchGetItemOp};
 use crate::op::identity::key_id;
 use crate::op::model::Model;
 use crate::op::output::{BoxFuture, Executable, Output, runnable};
+use crate::op::read::projection;
 use crate::op::retry::{Retry, RetryPolicy, retry_kind};
 use crate::op::span;
 use crate::op::target::Target;
 use crate::op::write::build_error;
-use crate::query::projection;
 use crate::schema::ProjectionOf;
 use crate::table::Table;
 

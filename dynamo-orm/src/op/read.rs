@@ -816,6 +816,16 @@ fn check_cursor(item: Item, keys: &[(String, Option<ScalarType>)]) -> Result<Ite
     Ok(item)
 }
 
+/// The projection of a typed read: `P`'s attribute names, or `None` for all.
+pub(crate) fn projection<T, P: crate::schema::ProjectionOf<T>>() -> Option<Vec<Cow<'static, str>>> {
+    if P::__FULL {
+        return None;
+    }
+    let mut names = Vec::new();
+    P::attribute_names(&mut names);
+    Some(names.into_iter().map(Cow::Borrowed).collect())
+}
+
 // ------------------------------------------------------------------ streams
 
 /// The items of a query or scan, fetched lazily: a `Stream` of
