@@ -4,7 +4,7 @@
 mod convert;
 
 pub use convert::{
-    AttrPath, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment,
+    AttrPath, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment, type_name,
 };
 
 use crate::Item;
