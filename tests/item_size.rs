@@ -81,7 +81,10 @@ fn payloads() -> Vec<(&'static str, AttributeValue)> {
             "bs".to_owned(),
             AttributeValue::Bs(vec![Blob::new(vec![1]), Blob::new(vec![2, 2])]),
         ),
-        ("l".to_owned(), list([list([]), AttributeValue::M(Item::new())])),
+        (
+            "l".to_owned(),
+            list([list([]), AttributeValue::M(Item::new())]),
+        ),
         ("名前".to_owned(), AttributeValue::S(String::new())),
     ]));
     vec![

@@ -69,6 +69,7 @@ pub fn decode_nested<T: AttributeMap>(v: AttributeValue) -> Result<T, DecodeErro
         other => return Err(DecodeError::type_mismatch("M", &other)),
     };
     let Some(_guard) = NestingGuard::enter() else {
+        crate::value::discard(AttributeValue::M(map));
         return Err(DecodeError::new(crate::error::DecodeErrorKind::TooDeep {
             limit: crate::limits::MAX_NESTING_DEPTH,
         }));

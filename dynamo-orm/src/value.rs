@@ -834,6 +834,19 @@ fn check_at(value: &AttributeValue, level: usize) -> Result<(), EncodeError> {
     }
 }
 
+/// Drops a value without recursion: what a depth limit refused may be
+/// nested deeper than a recursive drop has stack for.
+pub(crate) fn discard(value: AttributeValue) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            AttributeValue::L(list) => stack.extend(list),
+            AttributeValue::M(map) => stack.extend(map.into_values()),
+            _ => {}
+        }
+    }
+}
+
 /// The error of a value of a type newer than this SDK version knows.
 #[cold]
 pub(crate) fn unknown_type() -> EncodeError {

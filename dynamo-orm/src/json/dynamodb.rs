@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::{JsonError, json_kind};
 use crate::error::PathSegment;
 use crate::limits::{MAX_NESTING_DEPTH, check_name};
+use crate::value::json::discard_json;
 use crate::value::{TOP_LEVEL, check_value, number, type_name};
 use crate::{AttributeValue, Item};
 
@@ -142,7 +143,10 @@ fn read_value(
             Value::Bool(b) => AttributeValue::Null(b),
             other => return Err(wrong(path, "NULL", "true", &other)),
         },
-        "L" | "M" if level > MAX_NESTING_DEPTH => return Err(too_deep(path)),
+        "L" | "M" if level > MAX_NESTING_DEPTH => {
+            discard_json(inner);
+            return Err(too_deep(path));
+        }
         "L" => {
             let list = array(path, "L", inner)?;
             let mut out = Vec::with_capacity(list.len());

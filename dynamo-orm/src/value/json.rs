@@ -22,7 +22,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::{FromAttribute, IntoAttribute, number};
+use super::{FromAttribute, IntoAttribute, discard, number};
 use crate::AttributeValue;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::limits::{MAX_NESTING_DEPTH, check_name, too_deep};
@@ -78,6 +78,19 @@ fn number_attribute(n: &Number) -> Result<AttributeValue, EncodeError> {
 // 2), and refuses lists and maps deeper than DynamoDB stores: a hostile value
 // a thousand levels deep is an error, not a stack overflow.
 
+/// Drops a JSON value without recursion: what a depth limit refused may be
+/// nested deeper than a recursive drop has stack for.
+pub(crate) fn discard_json(value: Value) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(list) => stack.extend(list),
+            Value::Object(map) => stack.extend(map.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
 fn decode_too_deep() -> DecodeError {
     DecodeError::new(DecodeErrorKind::TooDeep {
         limit: MAX_NESTING_DEPTH,
@@ -97,6 +110,7 @@ pub(crate) fn attribute_from_json(
         Value::String(s) => AttributeValue::S(s),
         Value::Array(list) => {
             if level > MAX_NESTING_DEPTH {
+                discard_json(Value::Array(list));
                 return Err(too_deep());
             }
             let mut out = Vec::with_capacity(list.len());
@@ -107,6 +121,7 @@ pub(crate) fn attribute_from_json(
         }
         Value::Object(map) => {
             if level > MAX_NESTING_DEPTH {
+                discard_json(Value::Object(map));
                 return Err(too_deep());
             }
             AttributeValue::M(item_from_json_object(map, level + 1)?)
@@ -180,6 +195,7 @@ fn json_from_attribute(value: AttributeValue, level: usize) -> Result<Value, Dec
         AttributeValue::Null(_) => Value::Null,
         AttributeValue::L(list) => {
             if level > MAX_NESTING_DEPTH {
+                discard(AttributeValue::L(list));
                 return Err(decode_too_deep());
             }
             let mut out = Vec::with_capacity(list.len());
@@ -190,6 +206,7 @@ fn json_from_attribute(value: AttributeValue, level: usize) -> Result<Value, Dec
         }
         AttributeValue::M(map) => {
             if level > MAX_NESTING_DEPTH {
+                discard(AttributeValue::M(map));
                 return Err(decode_too_deep());
             }
             Value::Object(json_object(map, level + 1)?)
