@@ -1166,6 +1166,8 @@ mod decimal;
 #[cfg(feature = "json")]
 pub(crate) mod json;
 pub(crate) mod number;
+#[cfg(feature = "chrono")]
+pub mod pynamodb;
 #[cfg(feature = "time")]
 mod time;
 #[cfg(feature = "uuid")]
