@@ -188,11 +188,13 @@ pub fn decode_string_set<T, C: Default + Extend<T>>(
 ) -> Result<C, DecodeError> {
     match value {
         AttributeValue::Ss(list) => {
-            let mut out = C::default();
+            // Into a Vec first: one `extend` with an exact size hint lets a
+            // hash set allocate once instead of growing and rehashing.
+            let mut members = Vec::with_capacity(list.len());
             for (i, s) in list.into_iter().enumerate() {
-                out.extend(Some(parse(s).map_err(|e| e.at_index(i))?));
+                members.push(parse(s).map_err(|e| e.at_index(i))?);
             }
-            Ok(out)
+            Ok(crate::value::collect_set(members))
         }
         AttributeValue::Null(_) => Ok(C::default()),
         other => Err(DecodeError::type_mismatch("SS", &other)),

@@ -932,11 +932,17 @@ impl IntoAttribute for SystemTime {
             text.push('-');
         }
         text.push_str(itoa::Buffer::new().format(d.as_secs()));
-        let nanos = d.subsec_nanos();
+        let mut nanos = d.subsec_nanos();
         if nanos != 0 {
-            let frac = format!("{nanos:09}");
+            // Nine digits without a `format!` allocation, trailing zeros dropped.
+            let mut digits = [b'0'; 9];
+            for digit in digits.iter_mut().rev() {
+                *digit = b'0' + (nanos % 10) as u8;
+                nanos /= 10;
+            }
+            let len = 9 - digits.iter().rev().take_while(|&&b| b == b'0').count();
             text.push('.');
-            text.push_str(frac.trim_end_matches('0'));
+            text.extend(digits.iter().take(len).map(|&b| char::from(b)));
         }
         Ok(AttributeValue::N(text))
     }
@@ -962,11 +968,12 @@ impl FromAttribute for SystemTime {
         if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
-        let nanos: u32 = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<9}").parse().map_err(|_| bad())?
-        };
+        // The fraction's digits, scaled to nanoseconds without an allocation.
+        let nanos = frac
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(9)
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
         let d = Duration::new(secs, nanos);
         let t = if neg {
             UNIX_EPOCH.checked_sub(d)
