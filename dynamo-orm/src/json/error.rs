@@ -102,7 +102,7 @@ impl JsonError {
     }
 
     /// The line of the input (1-based), when known: every error of
-    /// [`dynamodb_json_lines`] has one, and so do syntax errors.
+    /// [`dynamodb_json_lines`](super::dynamodb_json_lines) has one, and so do syntax errors.
     ///
     /// ```
     /// let err = dynamo_orm::json::item_from_dynamodb_json("{\n  \"a\": }").unwrap_err();

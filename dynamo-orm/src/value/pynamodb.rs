@@ -175,7 +175,7 @@ pub mod utc_datetime {
 pub mod optional_utc_datetime {
     use super::*;
 
-    /// `NULL` for `None`, else as [`utc_datetime::to_attribute`](super::utc_datetime::to_attribute).
+    /// `NULL` for `None`, else as [`utc_datetime::to_attribute`].
     pub fn to_attribute(value: &Option<DateTime<Utc>>) -> Result<AttributeValue, EncodeError> {
         match value {
             Some(v) => encode(v).map(AttributeValue::S),
@@ -183,7 +183,7 @@ pub mod optional_utc_datetime {
         }
     }
 
-    /// `None` for `NULL`, else as [`utc_datetime::from_attribute`](super::utc_datetime::from_attribute).
+    /// `None` for `NULL`, else as [`utc_datetime::from_attribute`].
     pub fn from_attribute(value: AttributeValue) -> Result<Option<DateTime<Utc>>, DecodeError> {
         match value {
             AttributeValue::Null(_) => Ok(None),
