@@ -19,6 +19,11 @@
 //! same number) it is an error, never a silent rounding. Binary values (`B`,
 //! `BS`) have no JSON form and are an error. An `f64` with no fraction (`3.0`)
 //! reads back as the integer `3`, as DynamoDB itself stores it.
+//!
+//! Arrays and objects nested deeper than DynamoDB stores (31 inside an
+//! attribute: the item is level 1) are refused both ways with an error
+//! naming the path, however deep the value is. Object keys must be 1 to
+//! 65,535 bytes.
 
 use serde_json::{Map, Number, Value};
 

@@ -555,6 +555,15 @@ mod tests {
             validate("9.99999999999999999999999999999999999999E+125"),
             Err(Problem::TooManyDigits)
         );
+        for problem in [
+            Problem::Malformed,
+            Problem::NonFinite,
+            Problem::TooManyDigits,
+            Problem::TooLarge,
+            Problem::TooSmall,
+        ] {
+            assert!(!problem.describe().is_empty());
+        }
         let err = check("1E+126").unwrap_err();
         assert_eq!(
             err.kind(),
