@@ -13,6 +13,7 @@ use dynamo_orm::json::{
     dynamodb_json_lines, item_from_dynamodb_json, item_from_json, item_to_dynamodb_json,
     item_to_json, value_from_dynamodb_json, value_to_dynamodb_json,
 };
+use dynamo_orm::value::check_value;
 use dynamo_orm::{
     AttributeMap, AttributeValue, DecodeError, DecodeErrorKind, Document, EncodeErrorKind,
     FromAttribute, IntoAttribute, Item,
@@ -517,8 +518,7 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     leaf.prop_recursive(4, 64, 6, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..6).prop_map(Value::Array),
-            btree_map(any::<String>(), inner, 0..6)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            btree_map(name(), inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -552,6 +552,13 @@ fn number_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// An attribute name or map key DynamoDB accepts (not empty).
+fn name() -> impl Strategy<Value = String> {
+    any::<String>().prop_filter("names are not empty", |s| !s.is_empty())
+}
+
+/// Valid values only: the JSON readers refuse what DynamoDB would (empty
+/// names, sets with a member twice; `1` and `1.0` are one `NS` member).
 fn attribute_value() -> impl Strategy<Value = AttributeValue> {
     let leaf = prop_oneof![
         any::<String>().prop_map(AttributeValue::S),
@@ -559,20 +566,23 @@ fn attribute_value() -> impl Strategy<Value = AttributeValue> {
         vec(any::<u8>(), 0..32).prop_map(|b| AttributeValue::B(Blob::new(b))),
         any::<bool>().prop_map(AttributeValue::Bool),
         Just(AttributeValue::Null(true)),
-        vec(any::<String>(), 1..4).prop_map(AttributeValue::Ss),
-        vec(number_text(), 1..4).prop_map(AttributeValue::Ns),
-        vec(vec(any::<u8>(), 0..8).prop_map(Blob::new), 1..4).prop_map(AttributeValue::Bs),
+        hash_set(any::<String>(), 1..4).prop_map(|s| AttributeValue::Ss(s.into_iter().collect())),
+        vec(number_text(), 1..4)
+            .prop_map(AttributeValue::Ns)
+            .prop_filter("distinct numbers", |ns| check_value(ns).is_ok()),
+        hash_set(vec(any::<u8>(), 0..8), 1..4)
+            .prop_map(|s| AttributeValue::Bs(s.into_iter().map(Blob::new).collect())),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..6).prop_map(AttributeValue::L),
-            hash_map(any::<String>(), inner, 0..6).prop_map(AttributeValue::M),
+            hash_map(name(), inner, 0..6).prop_map(AttributeValue::M),
         ]
     })
 }
 
 fn item() -> impl Strategy<Value = Item> {
-    hash_map(any::<String>(), attribute_value(), 0..8)
+    hash_map(name(), attribute_value(), 0..8)
 }
 
 proptest! {

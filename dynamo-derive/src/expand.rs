@@ -755,7 +755,7 @@ impl<'a> Gen<'a> {
             impl #p::IntoAttribute for #ident {
                 #[inline]
                 fn to_attribute(&self) -> #p::Result<#p::AttributeValue, #p::EncodeError> {
-                    #p::Ok(#p::AttributeValue::M(#p::AttributeMap::to_map(self)?))
+                    #p::encode_nested(self)
                 }
             }
 
@@ -763,10 +763,7 @@ impl<'a> Gen<'a> {
             impl #p::FromAttribute for #ident {
                 #[inline]
                 fn from_attribute(__value: #p::AttributeValue) -> #p::Result<Self, #p::DecodeError> {
-                    match __value {
-                        #p::AttributeValue::M(__map) => #p::AttributeMap::from_map(__map),
-                        __other => #p::Err(#p::DecodeError::type_mismatch("M", &__other)),
-                    }
+                    #p::decode_nested(__value)
                 }
             }
         }

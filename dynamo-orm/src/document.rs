@@ -5,7 +5,8 @@ use std::collections::hash_map;
 use std::ops::{Deref, DerefMut};
 
 use crate::error::{DecodeError, EncodeError};
-use crate::value::{AttributeMap, FromAttribute, IntoAttribute};
+use crate::value::check::check_name;
+use crate::value::{AttributeMap, FromAttribute, IntoAttribute, check_value};
 use crate::{AttributeValue, Item};
 
 /// An owned attribute map with typed accessors: for tables without a Rust
@@ -105,8 +106,9 @@ impl Document {
     /// Sets an attribute, replacing any previous value. A value a struct field
     /// would leave out of the item (`None`, an empty set) removes the
     /// attribute instead. Fails, leaving the document unchanged, for values
-    /// DynamoDB cannot store (NaN, out-of-range numbers). Returns `self` for
-    /// chaining.
+    /// DynamoDB cannot store (NaN, out-of-range numbers; for a raw
+    /// [`AttributeValue`], anything [`check_value`] refuses) and for an empty
+    /// name or one over 64 KB. Returns `self` for chaining.
     ///
     /// ```
     /// use std::collections::HashSet;
@@ -127,6 +129,7 @@ impl Document {
         value: T,
     ) -> Result<&mut Self, EncodeError> {
         let name = name.into();
+        check_name(&name)?;
         if value.is_absent() {
             self.0.remove(&name);
         } else {
@@ -134,6 +137,33 @@ impl Document {
             self.0.insert(name, value);
         }
         Ok(self)
+    }
+
+    /// A document of a raw item, checked as [`insert`](Self::insert) checks
+    /// each attribute: names of 1 to 65,535 bytes and values that
+    /// [`check_value`] accepts. The error names the offending attribute.
+    /// (`Document::from(item)` wraps an item without checking, for items read
+    /// from DynamoDB.)
+    ///
+    /// ```
+    /// use dynamo_orm::{AttributeValue, Document, Item};
+    ///
+    /// let mut item = Item::new();
+    /// item.insert("n".into(), AttributeValue::N("42".into()));
+    /// let doc = Document::try_from_item(item.clone())?;
+    /// assert_eq!(doc.get::<u8>("n")?, Some(42));
+    ///
+    /// item.insert("tags".into(), AttributeValue::Ss(vec![]));
+    /// let err = Document::try_from_item(item).unwrap_err();
+    /// assert_eq!(err.path().to_string(), "tags");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_from_item(item: Item) -> Result<Self, EncodeError> {
+        for (name, value) in &item {
+            check_name(name)?;
+            check_value(value).map_err(|e| e.in_field(name))?;
+        }
+        Ok(Self(item))
     }
 
     /// Removes an attribute, returning its raw value.
@@ -225,7 +255,8 @@ impl Document {
     }
 }
 
-/// Wraps an item; nothing is checked or copied.
+/// Wraps an item; nothing is checked or copied (see
+/// [`Document::try_from_item`] for raw input; writes check every item).
 ///
 /// ```
 /// use dynamo_orm::{AttributeValue, Document, Item};
@@ -473,5 +504,27 @@ mod tests {
         extended.extend(read.clone());
         assert_eq!(extended, read);
         assert_eq!(Item::from(read.clone()), read.into_item());
+    }
+
+    #[test]
+    fn raw_values_are_checked() {
+        let mut doc = Document::new();
+        let err = doc
+            .insert(
+                "l",
+                AttributeValue::L(vec![AttributeValue::N("1e999".into())]),
+            )
+            .unwrap_err();
+        assert_eq!(err.path().to_string(), "l[0]");
+        assert!(doc.is_empty());
+        let dup = AttributeValue::Ns(vec!["1".into(), "1.0".into()]);
+        assert!(doc.insert("ns", dup.clone()).is_err());
+        let err = Document::try_from_item(Item::from([("ns".to_owned(), dup)])).unwrap_err();
+        assert_eq!(err.path().to_string(), "ns[1]");
+        assert!(
+            Document::try_from_item(Item::from([(String::new(), AttributeValue::Bool(true))]))
+                .is_err()
+        );
+        assert!(doc.insert("k".repeat(65_536), 1).is_err());
     }
 }

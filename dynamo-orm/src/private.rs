@@ -16,6 +16,67 @@ pub use std::collections::HashMap;
 pub use std::string::String;
 pub use std::vec::Vec;
 
+// Nested struct values, counted per thread: a recursive type (`struct Node {
+// child: Option<Box<Node>> }`) a thousand levels deep is refused with an
+// error instead of exhausting the stack. Conversions never await, so a
+// thread-local count is the conversion's own.
+thread_local! {
+    static NESTED_STRUCTS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+/// Leaves one level of nesting when dropped (also when unwinding).
+struct NestingGuard;
+
+impl NestingGuard {
+    /// Enters a nested struct value; `None` beyond DynamoDB's nesting limit.
+    #[inline]
+    fn enter() -> Option<Self> {
+        NESTED_STRUCTS.with(|depth| {
+            let d = depth.get();
+            // A nested struct value is a map at level 2 or deeper (the item is 1).
+            if d + 1 >= crate::limits::MAX_NESTING_DEPTH {
+                return None;
+            }
+            depth.set(d + 1);
+            Some(NestingGuard)
+        })
+    }
+}
+
+impl Drop for NestingGuard {
+    #[inline]
+    fn drop(&mut self) {
+        NESTED_STRUCTS.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    }
+}
+
+/// A derived struct as a nested `M` value, refusing nesting deeper than
+/// DynamoDB stores (with `EncodeErrorKind::TooDeep`).
+#[inline]
+pub fn encode_nested<T: AttributeMap>(v: &T) -> Result<AttributeValue, EncodeError> {
+    let Some(_guard) = NestingGuard::enter() else {
+        return Err(crate::value::check::too_deep());
+    };
+    Ok(AttributeValue::M(v.to_map()?))
+}
+
+/// A derived struct from a nested `M` value, refusing nesting deeper than
+/// DynamoDB stores (with `DecodeErrorKind::TooDeep`).
+#[inline]
+pub fn decode_nested<T: AttributeMap>(v: AttributeValue) -> Result<T, DecodeError> {
+    let map = match v {
+        AttributeValue::M(map) => map,
+        other => return Err(DecodeError::type_mismatch("M", &other)),
+    };
+    let Some(_guard) = NestingGuard::enter() else {
+        crate::value::discard(AttributeValue::M(map));
+        return Err(DecodeError::new(crate::error::DecodeErrorKind::TooDeep {
+            limit: crate::limits::MAX_NESTING_DEPTH,
+        }));
+    };
+    T::from_map(map)
+}
+
 /// Reads a field that may be missing.
 #[inline]
 pub fn read_field<T: FromAttribute>(
@@ -127,11 +188,13 @@ pub fn decode_string_set<T, C: Default + Extend<T>>(
 ) -> Result<C, DecodeError> {
     match value {
         AttributeValue::Ss(list) => {
-            let mut out = C::default();
+            // Into a Vec first: one `extend` with an exact size hint lets a
+            // hash set allocate once instead of growing and rehashing.
+            let mut members = Vec::with_capacity(list.len());
             for (i, s) in list.into_iter().enumerate() {
-                out.extend(Some(parse(s).map_err(|e| e.at_index(i))?));
+                members.push(parse(s).map_err(|e| e.at_index(i))?);
             }
-            Ok(out)
+            Ok(crate::value::collect_set(members))
         }
         AttributeValue::Null(_) => Ok(C::default()),
         other => Err(DecodeError::type_mismatch("SS", &other)),

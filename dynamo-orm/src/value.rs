@@ -15,28 +15,9 @@ use aws_sdk_dynamodb::primitives::Blob;
 
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use crate::{AttributeValue, Item};
+use check::{MAX_NESTING_DEPTH, check_name, empty_set, too_deep};
 
-/// The DynamoDB type code of a value (`S`, `N`, `B`, `BOOL`, `NULL`, `L`, `M`, `SS`, `NS`, `BS`).
-///
-/// ```
-/// use dynamo_orm::{value::type_name, AttributeValue};
-/// assert_eq!(type_name(&AttributeValue::Bool(true)), "BOOL");
-/// ```
-pub fn type_name(value: &AttributeValue) -> &'static str {
-    match value {
-        AttributeValue::S(_) => "S",
-        AttributeValue::N(_) => "N",
-        AttributeValue::B(_) => "B",
-        AttributeValue::Bool(_) => "BOOL",
-        AttributeValue::Null(_) => "NULL",
-        AttributeValue::L(_) => "L",
-        AttributeValue::M(_) => "M",
-        AttributeValue::Ss(_) => "SS",
-        AttributeValue::Ns(_) => "NS",
-        AttributeValue::Bs(_) => "BS",
-        _ => "unknown",
-    }
-}
+pub use crate::error::type_name;
 
 /// Turns a Rust value into a DynamoDB attribute value.
 ///
@@ -165,108 +146,6 @@ pub trait AttributeMap: Sized {
     fn attribute_names(out: &mut Vec<&'static str>);
 }
 
-// ---------------------------------------------------------------- helpers
-
-#[inline]
-fn out_of_range(text: String) -> EncodeError {
-    EncodeError::new(EncodeErrorKind::NumberOutOfRange(text))
-}
-
-/// Parses a DynamoDB number into an integer type. DynamoDB returns normalised
-/// integers, but numbers written by other clients may carry an exponent or
-/// trailing zeros (`1E+2`, `100.0`): those are accepted when they are whole.
-fn parse_int<T: std::str::FromStr>(s: &str, target: &'static str) -> Result<T, DecodeError> {
-    if let Ok(v) = s.parse::<T>() {
-        return Ok(v);
-    }
-    normalize_integer(s)
-        .and_then(|n| n.parse::<T>().ok())
-        .ok_or_else(|| {
-            DecodeError::new(DecodeErrorKind::InvalidNumber {
-                value: s.to_owned(),
-                target,
-            })
-        })
-}
-
-/// `"1.5E+1"` -> `"15"`; `None` when the number is not whole or not a number.
-fn normalize_integer(s: &str) -> Option<String> {
-    let s = s.trim();
-    let (neg, s) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (mantissa, exp) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], s[i + 1..].parse::<i64>().ok()?),
-        None => (s, 0),
-    };
-    let (int_part, frac_part) = match mantissa.find('.') {
-        Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
-        None => (mantissa, ""),
-    };
-    if int_part.is_empty() && frac_part.is_empty() {
-        return None;
-    }
-    if !int_part
-        .bytes()
-        .chain(frac_part.bytes())
-        .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let mut digits: String = int_part.chars().chain(frac_part.chars()).collect();
-    if digits.bytes().all(|b| b == b'0') {
-        // Zero whatever the exponent (`0E+999` is still zero).
-        return Some("0".to_owned());
-    }
-    // Position of the decimal point after applying the exponent. Checked: the
-    // exponent comes from stored data and may be as large as `i64::MAX`.
-    let point = i64::try_from(int_part.len()).ok()?.checked_add(exp)?;
-    if point < 0 {
-        return None;
-    }
-    let point = usize::try_from(point).ok()?;
-    if point > 400 {
-        return None;
-    }
-    if point >= digits.len() {
-        digits.extend(std::iter::repeat_n('0', point - digits.len()));
-    } else if !digits[point..].bytes().all(|b| b == b'0') {
-        return None;
-    } else {
-        digits.truncate(point);
-    }
-    let trimmed = digits.trim_start_matches('0');
-    let body = if trimmed.is_empty() { "0" } else { trimmed };
-    Some(if neg && body != "0" {
-        format!("-{body}")
-    } else {
-        body.to_owned()
-    })
-}
-
-/// DynamoDB numbers hold at most 38 significant digits.
-fn check_significant_digits(text: &str) -> Result<(), EncodeError> {
-    let digits = text.trim_start_matches('-').trim_end_matches('0');
-    if digits.len() > 38 {
-        return Err(out_of_range(text.to_owned()));
-    }
-    Ok(())
-}
-
-/// The DynamoDB number text of a finite float within DynamoDB's range.
-fn float_text(v: f64, text: &str) -> Result<String, EncodeError> {
-    if !v.is_finite() {
-        return Err(EncodeError::new(EncodeErrorKind::NonFiniteNumber));
-    }
-    let abs = v.abs();
-    if abs != 0.0 && !(1e-130..1e126).contains(&abs) {
-        return Err(out_of_range(text.to_owned()));
-    }
-    Ok(text.to_owned())
-}
-
 // ---------------------------------------------------------------- numbers
 
 /// Numbers: integers, floats (and `Decimal` behind its feature). Used for `N`
@@ -287,7 +166,7 @@ macro_rules! small_int {
             }
             #[inline]
             fn __from_number(text: &str) -> Result<Self, DecodeError> {
-                parse_int(text, stringify!($t))
+                number::parse_integer(text, stringify!($t))
             }
         }
     )*};
@@ -300,12 +179,12 @@ macro_rules! big_int {
             #[inline]
             fn __to_number(&self) -> Result<String, EncodeError> {
                 let text = itoa::Buffer::new().format(*self).to_owned();
-                check_significant_digits(&text)?;
+                number::check(&text)?;
                 Ok(text)
             }
             #[inline]
             fn __from_number(text: &str) -> Result<Self, DecodeError> {
-                parse_int(text, stringify!($t))
+                number::parse_integer(text, stringify!($t))
             }
         }
     )*};
@@ -319,7 +198,7 @@ impl Number for u8 {
     }
     #[inline]
     fn __from_number(text: &str) -> Result<Self, DecodeError> {
-        parse_int(text, "u8")
+        number::parse_integer(text, "u8")
     }
 }
 
@@ -330,13 +209,13 @@ macro_rules! float {
             fn __to_number(&self) -> Result<String, EncodeError> {
                 let mut buf = ryu::Buffer::new();
                 let text = if self.is_finite() { buf.format_finite(*self) } else { "" };
-                float_text(f64::from(*self), text)
+                number::float_text(f64::from(*self), text)
             }
             #[inline]
             fn __from_number(text: &str) -> Result<Self, DecodeError> {
-                text.trim().parse::<$t>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
+                text.parse::<$t>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
                     DecodeError::new(DecodeErrorKind::InvalidNumber {
-                        value: text.to_owned(),
+                        value: number::truncated(text),
                         target: stringify!($t),
                     })
                 })
@@ -748,15 +627,20 @@ impl SetElement for String {
     }
     fn __decode_set<C: Default + Extend<Self>>(value: AttributeValue) -> Result<C, DecodeError> {
         match value {
-            AttributeValue::Ss(list) => {
-                let mut out = C::default();
-                out.extend(list);
-                Ok(out)
-            }
+            AttributeValue::Ss(list) => Ok(collect_set(list)),
             AttributeValue::Null(_) => Ok(C::default()),
             other => Err(DecodeError::type_mismatch("SS", &other)),
         }
     }
+}
+
+/// A set collection from its members in one `extend`, which sizes a hash
+/// set once from the exact length instead of growing it member by member.
+#[inline]
+pub(crate) fn collect_set<T, C: Default + Extend<T>>(members: impl IntoIterator<Item = T>) -> C {
+    let mut out = C::default();
+    out.extend(members);
+    out
 }
 
 fn decode_binary_set<T, C: Default + Extend<T>>(
@@ -764,11 +648,7 @@ fn decode_binary_set<T, C: Default + Extend<T>>(
     f: impl Fn(Blob) -> T,
 ) -> Result<C, DecodeError> {
     match value {
-        AttributeValue::Bs(list) => {
-            let mut out = C::default();
-            out.extend(list.into_iter().map(f));
-            Ok(out)
-        }
+        AttributeValue::Bs(list) => Ok(collect_set(list.into_iter().map(f))),
         AttributeValue::Null(_) => Ok(C::default()),
         other => Err(DecodeError::type_mismatch("BS", &other)),
     }
@@ -825,13 +705,13 @@ fn decode_number_set<T: Number, C: Default + Extend<T>>(
 ) -> Result<C, DecodeError> {
     match value {
         AttributeValue::Ns(list) => {
-            let mut out = C::default();
+            // Into a Vec first: one `extend` with an exact size hint lets a
+            // hash set allocate once instead of growing and rehashing.
+            let mut members = Vec::with_capacity(list.len());
             for (i, n) in list.iter().enumerate() {
-                out.extend(std::iter::once(
-                    T::__from_number(n).map_err(|e| e.at_index(i))?,
-                ));
+                members.push(T::__from_number(n).map_err(|e| e.at_index(i))?);
             }
-            Ok(out)
+            Ok(collect_set(members))
         }
         AttributeValue::Null(_) => Ok(C::default()),
         other => Err(DecodeError::type_mismatch("NS", &other)),
@@ -881,8 +761,145 @@ impl<T: SetElement + Ord> FromAttribute for BTreeSet<T> {
 
 // ---------------------------------------------------------------- raw values
 
+/// Checks a raw attribute value the way typed values are checked, with the
+/// same [`EncodeErrorKind`]s and the path of the offending part: numbers
+/// DynamoDB stores (finite, at most 38 significant digits, magnitude 1E-130
+/// to 9.99…E+125), sets neither empty nor holding a member twice (`NS`
+/// members compare by value: `1` and `1.0` are one member), map keys of 1 to
+/// 65,535 bytes, and lists and maps nested no deeper than DynamoDB stores,
+/// taking `value` as a top-level attribute's value (the item is level 1, so
+/// 31 lists or maps fit inside it). Deeper nesting around the value is
+/// checked when its item is written ([`limits::check_item`](crate::limits::check_item)).
+///
+/// ```
+/// use dynamo_orm::{value::check_value, AttributeValue, EncodeErrorKind};
+///
+/// assert!(check_value(&AttributeValue::N("1.5E+3".into())).is_ok());
+///
+/// let err = check_value(&AttributeValue::N("NaN".into())).unwrap_err();
+/// assert_eq!(err.kind(), &EncodeErrorKind::NonFiniteNumber);
+///
+/// let set = AttributeValue::Ns(vec!["1".into(), "2".into(), "1.0".into()]);
+/// let err = check_value(&set).unwrap_err();
+/// assert!(matches!(err.kind(), EncodeErrorKind::DuplicateSetMember(_)));
+/// assert_eq!(err.path().to_string(), "[2]");
+///
+/// let list = AttributeValue::L(vec![AttributeValue::Ss(vec![])]);
+/// assert_eq!(check_value(&list).unwrap_err().to_string(),
+///     "attribute `[0]`: an empty SS cannot be stored: DynamoDB has no empty sets");
+/// ```
+pub fn check_value(value: &AttributeValue) -> Result<(), EncodeError> {
+    check_at(value, TOP_LEVEL)
+}
+
+/// The level a raw or JSON value is taken to be at: a top-level attribute's
+/// (DynamoDB counts the item as level 1).
+pub(crate) const TOP_LEVEL: usize = 2;
+
+fn check_at(value: &AttributeValue, level: usize) -> Result<(), EncodeError> {
+    match value {
+        AttributeValue::S(_)
+        | AttributeValue::B(_)
+        | AttributeValue::Bool(_)
+        | AttributeValue::Null(_) => Ok(()),
+        AttributeValue::N(n) => number::check(n).map(drop),
+        AttributeValue::Ss(list) => check_unique("SS", list.iter().map(String::as_str), |s| {
+            format!("{:?}", number::truncated(s))
+        }),
+        AttributeValue::Bs(list) => check_unique("BS", list.iter().map(Blob::as_ref), |b| {
+            format!("a binary of {} bytes", b.len())
+        }),
+        AttributeValue::Ns(list) => check_number_set(list),
+        AttributeValue::L(list) => {
+            if level > MAX_NESTING_DEPTH {
+                return Err(too_deep());
+            }
+            for (i, v) in list.iter().enumerate() {
+                check_at(v, level + 1).map_err(|e| e.at_index(i))?;
+            }
+            Ok(())
+        }
+        AttributeValue::M(map) => {
+            if level > MAX_NESTING_DEPTH {
+                return Err(too_deep());
+            }
+            for (k, v) in map {
+                check_name(k)?;
+                check_at(v, level + 1).map_err(|e| e.in_field(k))?;
+            }
+            Ok(())
+        }
+        _ => Err(unknown_type()),
+    }
+}
+
+/// Drops a value without recursion: what a depth limit refused may be
+/// nested deeper than a recursive drop has stack for.
+pub(crate) fn discard(value: AttributeValue) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            AttributeValue::L(list) => stack.extend(list),
+            AttributeValue::M(map) => stack.extend(map.into_values()),
+            _ => {}
+        }
+    }
+}
+
+/// The error of a value of a type newer than this SDK version knows.
+#[cold]
+pub(crate) fn unknown_type() -> EncodeError {
+    EncodeError::invalid("a value of a type this SDK version does not know cannot be written")
+}
+
+fn check_unique<'a, T: Hash + Eq + ?Sized + 'a>(
+    tag: &'static str,
+    members: impl ExactSizeIterator<Item = &'a T>,
+    show: impl Fn(&T) -> String,
+) -> Result<(), EncodeError> {
+    if members.len() == 0 {
+        return Err(empty_set(tag));
+    }
+    let mut seen = HashSet::with_capacity(members.len());
+    for (i, member) in members.enumerate() {
+        if !seen.insert(member) {
+            return Err(
+                EncodeError::new(EncodeErrorKind::DuplicateSetMember(show(member))).at_index(i),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn check_number_set(list: &[String]) -> Result<(), EncodeError> {
+    if list.is_empty() {
+        return Err(empty_set("NS"));
+    }
+    let mut parsed = Vec::with_capacity(list.len());
+    for (i, text) in list.iter().enumerate() {
+        parsed.push((number::check(text).map_err(|e| e.at_index(i))?, i));
+    }
+    // By value: `1` and `1.0` are one member to DynamoDB.
+    parsed.sort_unstable_by(|a, b| a.0.identity_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for pair in parsed.windows(2) {
+        if let [(a, _), (b, i)] = pair
+            && a == b
+        {
+            let text = list.get(*i).map_or("", String::as_str);
+            return Err(
+                EncodeError::new(EncodeErrorKind::DuplicateSetMember(number::truncated(text)))
+                    .at_index(*i),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A raw value is checked as typed values are ([`check_value`]) before it
+/// is cloned: `N("NaN")` or an empty set is refused here, with the path.
 impl IntoAttribute for AttributeValue {
     fn to_attribute(&self) -> Result<AttributeValue, EncodeError> {
+        check_value(self)?;
         Ok(self.clone())
     }
 }
@@ -914,11 +931,17 @@ impl IntoAttribute for SystemTime {
             text.push('-');
         }
         text.push_str(itoa::Buffer::new().format(d.as_secs()));
-        let nanos = d.subsec_nanos();
+        let mut nanos = d.subsec_nanos();
         if nanos != 0 {
-            let frac = format!("{nanos:09}");
+            // Nine digits without a `format!` allocation, trailing zeros dropped.
+            let mut digits = [b'0'; 9];
+            for digit in digits.iter_mut().rev() {
+                *digit = b'0' + (nanos % 10) as u8;
+                nanos /= 10;
+            }
+            let len = 9 - digits.iter().rev().take_while(|&&b| b == b'0').count();
             text.push('.');
-            text.push_str(frac.trim_end_matches('0'));
+            text.extend(digits.iter().take(len).map(|&b| char::from(b)));
         }
         Ok(AttributeValue::N(text))
     }
@@ -944,11 +967,12 @@ impl FromAttribute for SystemTime {
         if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
-        let nanos: u32 = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<9}").parse().map_err(|_| bad())?
-        };
+        // The fraction's digits, scaled to nanoseconds without an allocation.
+        let nanos = frac
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(9)
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
         let d = Duration::new(secs, nanos);
         let t = if neg {
             UNIX_EPOCH.checked_sub(d)
@@ -967,20 +991,144 @@ mod tests {
     use super::*;
 
     #[test]
-    fn normalizes_whole_numbers() {
-        assert_eq!(normalize_integer("1E+2").as_deref(), Some("100"));
-        assert_eq!(normalize_integer("1.50e1").as_deref(), Some("15"));
-        assert_eq!(normalize_integer("1.55e1"), None);
-        assert_eq!(normalize_integer("1e9223372036854775807"), None);
-        assert_eq!(normalize_integer("0E+999999").as_deref(), Some("0"));
-        assert_eq!(normalize_integer("-0.0e-5").as_deref(), Some("0"));
-        assert_eq!(normalize_integer("1.5e1").as_deref(), Some("15"));
-        assert_eq!(normalize_integer("-100.000").as_deref(), Some("-100"));
-        assert_eq!(normalize_integer("0.0").as_deref(), Some("0"));
-        assert_eq!(normalize_integer("1.5"), None);
-        assert_eq!(normalize_integer("abc"), None);
-        assert_eq!(normalize_integer("1e999999"), None);
+    fn reads_whole_numbers_in_any_form() {
         assert_eq!(i64::__from_number("1E+2").unwrap(), 100);
+        assert_eq!(u8::__from_number("2.55e2").unwrap(), 255);
+        assert!(u8::__from_number("2.56e2").is_err());
+        assert!(i32::__from_number("1.5").is_err());
+        assert_eq!(
+            u128::__from_number("3.40282366920938463463374607431768211455E+38").unwrap(),
+            u128::MAX
+        );
+        assert!(f64::__from_number("NaN").is_err());
+        assert!(f64::__from_number(" 1").is_err());
+        assert!(f32::__from_number("9.9999999999999999999999999999999999999E+125").is_err());
+    }
+
+    #[test]
+    fn edge_doubles_are_written_so_they_can_be_stored() {
+        let max = AttributeValue::N(number::MAX_MAGNITUDE.into());
+        let v = f64::from_attribute(max.clone()).unwrap();
+        assert_eq!(v.to_attribute().unwrap(), max);
+        let neg = (-v).to_attribute().unwrap();
+        assert_eq!(f64::from_attribute(neg.clone()).unwrap(), -v);
+        check_value(&neg).unwrap();
+        let min = f64::from_attribute(AttributeValue::N("1E-130".into())).unwrap();
+        check_value(&min.to_attribute().unwrap()).unwrap();
+        check_value(&(-min).to_attribute().unwrap()).unwrap();
+    }
+
+    fn kind(v: AttributeValue) -> EncodeErrorKind {
+        let err = check_value(&v).unwrap_err();
+        assert_eq!(v.to_attribute().unwrap_err(), err);
+        err.kind().clone()
+    }
+
+    #[test]
+    fn raw_values_are_checked_like_typed_ones() {
+        let n = |t: &str| AttributeValue::N(t.into());
+        assert_eq!(kind(n("NaN")), EncodeErrorKind::NonFiniteNumber);
+        assert_eq!(kind(n("-inf")), EncodeErrorKind::NonFiniteNumber);
+        assert!(matches!(
+            kind(n("1e126")),
+            EncodeErrorKind::NumberOutOfRange(_)
+        ));
+        assert!(matches!(
+            kind(n(&"7".repeat(39))),
+            EncodeErrorKind::NumberOutOfRange(_)
+        ));
+        assert!(matches!(kind(n("--1")), EncodeErrorKind::InvalidNumber(_)));
+        assert!(matches!(kind(n("")), EncodeErrorKind::InvalidNumber(_)));
+        assert_eq!(
+            kind(AttributeValue::Ss(vec![])),
+            EncodeErrorKind::EmptySet("SS")
+        );
+        assert_eq!(
+            kind(AttributeValue::Ns(vec![])),
+            EncodeErrorKind::EmptySet("NS")
+        );
+        assert_eq!(
+            kind(AttributeValue::Bs(vec![])),
+            EncodeErrorKind::EmptySet("BS")
+        );
+        assert_eq!(
+            kind(AttributeValue::Ss(vec!["a".into(), "a".into()])),
+            EncodeErrorKind::DuplicateSetMember("\"a\"".into())
+        );
+        assert!(matches!(
+            kind(AttributeValue::Bs(vec![
+                Blob::new(vec![1]),
+                Blob::new(vec![1])
+            ])),
+            EncodeErrorKind::DuplicateSetMember(_)
+        ));
+        for dup in [
+            ["1", "1.0"],
+            ["100", "1E+2"],
+            ["-0.5", "-5e-1"],
+            ["0", "-0.0"],
+        ] {
+            let set = AttributeValue::Ns(dup.iter().map(|t| (*t).to_owned()).collect());
+            assert!(
+                matches!(kind(set), EncodeErrorKind::DuplicateSetMember(_)),
+                "{dup:?}"
+            );
+        }
+        let set = AttributeValue::Ns(vec!["1".into(), "x".into()]);
+        assert_eq!(check_value(&set).unwrap_err().path().to_string(), "[1]");
+        assert!(
+            check_value(&AttributeValue::Ns(vec![
+                "1".into(),
+                "-1".into(),
+                "10".into()
+            ]))
+            .is_ok()
+        );
+        assert!(check_value(&AttributeValue::Ss(vec!["a".into(), "A".into()])).is_ok());
+        // Map keys: 1 to 65,535 bytes.
+        let key = |k: String| AttributeValue::M(Item::from([(k, AttributeValue::Bool(true))]));
+        assert!(matches!(
+            kind(key(String::new())),
+            EncodeErrorKind::InvalidName(_)
+        ));
+        assert!(matches!(
+            kind(key("k".repeat(65_536))),
+            EncodeErrorKind::InvalidName(_)
+        ));
+        assert!(check_value(&key("k".repeat(65_535))).is_ok());
+    }
+
+    #[test]
+    fn raw_nesting_is_limited() {
+        let nested = |levels: usize| {
+            let mut v = AttributeValue::Null(true);
+            for i in 0..levels {
+                v = if i % 2 == 0 {
+                    AttributeValue::L(vec![v])
+                } else {
+                    AttributeValue::M(Item::from([("m".to_owned(), v)]))
+                };
+            }
+            v
+        };
+        assert!(check_value(&nested(31)).is_ok());
+        let err = check_value(&nested(32)).unwrap_err();
+        assert_eq!(err.kind(), &EncodeErrorKind::TooDeep { limit: 32 });
+        assert_eq!(err.path().segments().count(), 31);
+        // A thousand levels are refused at level 33, without recursing further.
+        assert_eq!(kind(nested(1000)), EncodeErrorKind::TooDeep { limit: 32 });
+    }
+
+    #[test]
+    fn sets_decode_in_one_pass() {
+        let ns = AttributeValue::Ns((0..100).map(|i| i.to_string()).collect());
+        let set = HashSet::<u32>::from_attribute(ns).unwrap();
+        assert_eq!(set.len(), 100);
+        let err = HashSet::<u8>::from_attribute(AttributeValue::Ns(vec!["1".into(), "300".into()]))
+            .unwrap_err();
+        assert_eq!(err.path().to_string(), "[1]");
+        let ss = AttributeValue::Ss(vec!["a".into(), "b".into()]);
+        assert_eq!(BTreeSet::<String>::from_attribute(ss).unwrap().len(), 2);
     }
 
     #[test]
@@ -1020,12 +1168,16 @@ mod tests {
 mod scalar;
 pub use scalar::ScalarType;
 
+pub(crate) mod check;
 #[cfg(feature = "chrono")]
 mod chrono;
 #[cfg(feature = "rust_decimal")]
 mod decimal;
 #[cfg(feature = "json")]
 pub(crate) mod json;
+pub(crate) mod number;
+#[cfg(feature = "chrono")]
+pub mod pynamodb;
 #[cfg(feature = "time")]
 mod time;
 #[cfg(feature = "uuid")]

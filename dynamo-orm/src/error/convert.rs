@@ -3,6 +3,30 @@
 
 use std::fmt;
 
+use crate::AttributeValue;
+
+/// The DynamoDB type code of a value (`S`, `N`, `B`, `BOOL`, `NULL`, `L`, `M`, `SS`, `NS`, `BS`).
+///
+/// ```
+/// use dynamo_orm::{value::type_name, AttributeValue};
+/// assert_eq!(type_name(&AttributeValue::Bool(true)), "BOOL");
+/// ```
+pub fn type_name(value: &AttributeValue) -> &'static str {
+    match value {
+        AttributeValue::S(_) => "S",
+        AttributeValue::N(_) => "N",
+        AttributeValue::B(_) => "B",
+        AttributeValue::Bool(_) => "BOOL",
+        AttributeValue::Null(_) => "NULL",
+        AttributeValue::L(_) => "L",
+        AttributeValue::M(_) => "M",
+        AttributeValue::Ss(_) => "SS",
+        AttributeValue::Ns(_) => "NS",
+        AttributeValue::Bs(_) => "BS",
+        _ => "unknown",
+    }
+}
+
 /// One step of an attribute path: a map key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathSegment {
@@ -96,6 +120,13 @@ pub enum DecodeErrorKind {
         /// Why the value was refused.
         message: String,
     },
+    /// Lists, maps or nested structs deeper than DynamoDB stores (the item
+    /// is level 1): a value no DynamoDB table can hold, refused before its
+    /// depth could exhaust the stack.
+    TooDeep {
+        /// The deepest level DynamoDB stores (32).
+        limit: usize,
+    },
 }
 
 /// A stored item could not be turned into a Rust value.
@@ -140,10 +171,10 @@ impl DecodeError {
     }
 
     /// The value has another DynamoDB type than expected.
-    pub fn type_mismatch(expected: &'static str, found: &crate::AttributeValue) -> Self {
+    pub fn type_mismatch(expected: &'static str, found: &AttributeValue) -> Self {
         Self::new(DecodeErrorKind::TypeMismatch {
             expected,
-            found: crate::value::type_name(found),
+            found: type_name(found),
         })
     }
 
@@ -264,7 +295,7 @@ pub(crate) fn display_key(key: &crate::Item, f: &mut fmt::Formatter<'_>) -> fmt:
             AttributeValue::S(s) => write!(f, "{name}: {s:?}")?,
             AttributeValue::N(n) => write!(f, "{name}: {n}")?,
             AttributeValue::B(b) => write!(f, "{name}: <{} bytes>", b.as_ref().len())?,
-            other => write!(f, "{name}: <{}>", crate::value::type_name(other))?,
+            other => write!(f, "{name}: <{}>", type_name(other))?,
         }
     }
     f.write_str("}")
@@ -289,6 +320,9 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::InvalidValue { expected, message } => {
                 write!(f, "expected {expected}: {message}")
             }
+            DecodeErrorKind::TooDeep { limit } => {
+                write!(f, "nested deeper than DynamoDB's {limit} levels")
+            }
         }
     }
 }
@@ -306,6 +340,22 @@ pub enum EncodeErrorKind {
     NumberOutOfRange(String),
     /// A custom conversion refused the value.
     Invalid(String),
+    /// A number text that is not a decimal number (`abc`, `1e`, ` 1`).
+    InvalidNumber(String),
+    /// An empty set (`SS`, `NS` or `BS`): DynamoDB has no empty sets.
+    EmptySet(&'static str),
+    /// A set holding one member twice (for `NS`, two texts of one number,
+    /// such as `1` and `1.0`). Holds the member, shortened when long.
+    DuplicateSetMember(String),
+    /// An attribute name or map key DynamoDB refuses (empty, or over 64 KB);
+    /// says why.
+    InvalidName(String),
+    /// Lists, maps or nested structs deeper than DynamoDB stores (the item
+    /// is level 1).
+    TooDeep {
+        /// The deepest level DynamoDB stores (32).
+        limit: usize,
+    },
 }
 
 /// A value could not be turned into a DynamoDB attribute; nothing was sent.
@@ -369,6 +419,23 @@ impl fmt::Display for EncodeError {
                 write!(f, "number {n} is outside what DynamoDB can store")
             }
             EncodeErrorKind::Invalid(msg) => f.write_str(msg),
+            EncodeErrorKind::InvalidNumber(n) => write!(f, "{n:?} is not a number"),
+            EncodeErrorKind::EmptySet(tag) => {
+                write!(
+                    f,
+                    "an empty {tag} cannot be stored: DynamoDB has no empty sets"
+                )
+            }
+            EncodeErrorKind::DuplicateSetMember(member) => {
+                write!(
+                    f,
+                    "the set holds {member} twice; DynamoDB refuses duplicates"
+                )
+            }
+            EncodeErrorKind::InvalidName(why) => f.write_str(why),
+            EncodeErrorKind::TooDeep { limit } => {
+                write!(f, "nested deeper than DynamoDB's {limit} levels")
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ mod service;
 
 pub use batch::{BatchSummary, UnprocessedWrite};
 pub use convert::{
-    AttrPath, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment,
+    AttrPath, DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment, type_name,
 };
 pub use service::{ServiceError, TransportError, TransportErrorKind};
 

@@ -9,6 +9,7 @@ use crate::AttributeValue;
 use crate::Item;
 use crate::error::{Error, Result};
 use crate::limits::check_key_value;
+use crate::value::number;
 
 /// A key's identity: table name, then each key attribute's type and canonical value.
 pub(crate) type KeyId = Arc<[u8]>;
@@ -31,7 +32,7 @@ fn push_key_part(out: &mut Vec<u8>, name: &str, value: Option<&AttributeValue>) 
     let (tag, bytes): (u8, std::borrow::Cow<'_, [u8]>) = match value {
         Some(AttributeValue::S(s)) => (b'S', s.as_bytes().into()),
         Some(AttributeValue::B(b)) => (b'B', b.as_ref().into()),
-        Some(AttributeValue::N(n)) => match canonical_number(n) {
+        Some(AttributeValue::N(n)) => match number::canonical(n) {
             Some(c) => (b'N', c.into_bytes().into()),
             // Not a number: DynamoDB will refuse it; keep it distinct meanwhile.
             None => (b'n', n.as_bytes().into()),
@@ -54,39 +55,6 @@ fn push_key_part(out: &mut Vec<u8>, name: &str, value: Option<&AttributeValue>) 
     Ok(())
 }
 
-/// A number as sign, significant digits and exponent: `"-1.50E+2"` -> `"-15e1"`.
-pub(crate) fn canonical_number(n: &str) -> Option<String> {
-    let s = n.trim();
-    let (negative, s) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], s[i + 1..].parse::<i64>().ok()?),
-        None => (s, 0),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let digits: String = int.chars().chain(frac.chars()).collect();
-    let mut exponent = exponent.checked_sub(i64::try_from(frac.len()).ok()?)?;
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return Some("0".into());
-    }
-    let trimmed = digits.trim_end_matches('0');
-    exponent = exponent.checked_add(i64::try_from(digits.len() - trimmed.len()).ok()?)?;
-    Some(format!(
-        "{}{trimmed}e{exponent}",
-        if negative { "-" } else { "" }
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,22 +71,6 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect()
-    }
-
-    #[test]
-    fn numbers_are_canonical() {
-        let c = |s| canonical_number(s).unwrap();
-        assert_eq!(c("1"), c("1.0"));
-        assert_eq!(c("1"), c("1E0"));
-        assert_eq!(c("150"), c("1.5e2"));
-        assert_eq!(c("150"), c("+0150.000"));
-        assert_eq!(c("0"), c("-0.00"));
-        assert_eq!(c("-0.015"), c("-1.5E-2"));
-        assert_ne!(c("15"), c("150"));
-        assert_ne!(c("-1"), c("1"));
-        assert_eq!(canonical_number("abc"), None);
-        assert_eq!(canonical_number("."), None);
-        assert_eq!(canonical_number("1e"), None);
     }
 
     #[test]

@@ -794,7 +794,7 @@ fn check_cursor(item: Item, keys: &[(String, Option<ScalarType>)]) -> Result<Ite
         };
         let found = match value {
             AttributeValue::S(s) if !s.is_empty() => ScalarType::S,
-            AttributeValue::N(n) if looks_like_number(n) => ScalarType::N,
+            AttributeValue::N(n) if crate::value::number::parse(n).is_some() => ScalarType::N,
             AttributeValue::B(b) if !b.as_ref().is_empty() => ScalarType::B,
             other => {
                 return Err(bad(format!(
@@ -910,13 +910,6 @@ impl<P> std::fmt::Debug for PageStream<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageStream").finish_non_exhaustive()
     }
-}
-
-/// A cheap shape check of a number in a cursor (DynamoDB checks it fully).
-fn looks_like_number(n: &str) -> bool {
-    !n.is_empty()
-        && n.bytes()
-            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
 }
 
 #[cfg(test)]

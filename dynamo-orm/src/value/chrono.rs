@@ -26,7 +26,7 @@ use ::chrono::{
 use super::{FromAttribute, IntoAttribute, KeyScalar};
 use crate::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
-use crate::schema::ScalarType;
+use crate::value::ScalarType;
 
 const RFC3339: &str = "an RFC 3339 timestamp";
 

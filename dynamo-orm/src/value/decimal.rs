@@ -7,10 +7,12 @@
 
 use rust_decimal::Decimal;
 
-use super::{FromAttribute, IntoAttribute, KeyScalar, Number, SetElement, decode_number_set};
+use super::{
+    FromAttribute, IntoAttribute, KeyScalar, Number, SetElement, decode_number_set, number,
+};
 use crate::AttributeValue;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::schema::ScalarType;
+use crate::value::ScalarType;
 
 impl Number for Decimal {
     fn __to_number(&self) -> Result<String, EncodeError> {
@@ -22,73 +24,31 @@ impl Number for Decimal {
     }
 
     fn __from_number(text: &str) -> Result<Self, DecodeError> {
-        let text = text.trim();
-        let parsed = if text.contains(['e', 'E']) {
-            // Written by another client in scientific notation; DynamoDB
-            // itself returns plain decimals.
-            plain_decimal(text).and_then(|plain| Decimal::from_str_exact(&plain).ok())
-        } else if text
+        // The plain decimal text DynamoDB returns reads directly; other
+        // forms (`1.25E+3`, `.5`, written by other clients) go through their
+        // parsed digits. `from_str_exact` alone would also take `_`.
+        let plain = text
             .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
-        {
-            // `from_str_exact` also takes `_` separators; a stored number has none.
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'.'));
+        let parsed = if plain {
             Decimal::from_str_exact(text).ok()
         } else {
             None
         };
-        parsed.ok_or_else(|| {
-            DecodeError::new(DecodeErrorKind::InvalidNumber {
-                value: text.to_owned(),
-                target: "Decimal",
+        // A Decimal has 96 bits of mantissa and scale <= 28: a point further
+        // than 40 digits out cannot fit, and refusing early keeps the text small.
+        parsed
+            .or_else(|| {
+                let plain = number::parse(text)?.plain_text(40)?;
+                Decimal::from_str_exact(&plain).ok()
             })
-        })
+            .ok_or_else(|| {
+                DecodeError::new(DecodeErrorKind::InvalidNumber {
+                    value: number::truncated(text),
+                    target: "Decimal",
+                })
+            })
     }
-}
-
-/// `"1.25E+3"` -> `"1250"`, `"-5e-3"` -> `"-0.005"`. `None` for malformed text
-/// and for exponents far outside what a `Decimal` holds.
-fn plain_decimal(text: &str) -> Option<String> {
-    let (sign, rest) = match text.as_bytes().first()? {
-        b'-' => ("-", &text[1..]),
-        b'+' => ("", &text[1..]),
-        _ => ("", text),
-    };
-    let (mantissa, exp) = rest.split_once(['e', 'E'])?;
-    let exp: i32 = exp.parse().ok()?;
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int_part.is_empty() && frac_part.is_empty()
-        || !int_part
-            .bytes()
-            .chain(frac_part.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let digits = format!("{int_part}{frac_part}");
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return Some("0".to_owned());
-    }
-    // Value = digits * 10^(point - digits.len()), `point` counted from the
-    // first significant digit.
-    let leading_zeros = int_part.len() + frac_part.len() - digits.len();
-    let point =
-        i64::try_from(int_part.len()).ok()? - i64::try_from(leading_zeros).ok()? + i64::from(exp);
-    // A Decimal has 96 bits of mantissa and scale <= 28: anything further out
-    // cannot fit, and refusing early keeps the text small.
-    if !(-40..=40).contains(&point) {
-        return None;
-    }
-    let len = i64::try_from(digits.len()).ok()?;
-    let plain = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(usize::try_from(-point).ok()?))
-    } else if point >= len {
-        format!("{digits}{}", "0".repeat(usize::try_from(point - len).ok()?))
-    } else {
-        let (a, b) = digits.split_at(usize::try_from(point).ok()?);
-        format!("{a}.{b}")
-    };
-    Some(format!("{sign}{plain}"))
 }
 
 number_attribute!(Decimal);
@@ -136,6 +96,9 @@ mod tests {
             ("00012.5e-1", "1.25"),
             ("1E+28", "10000000000000000000000000000"),
             ("+7e0", "7"),
+            (".5", "0.5"),
+            ("1.", "1"),
+            ("+2.5", "2.5"),
         ] {
             let d = Decimal::from_attribute(AttributeValue::N(text.into())).unwrap();
             assert_eq!(d, dec(want), "{text}");
@@ -156,6 +119,9 @@ mod tests {
             "e5",
             "1e",
             "NaN",
+            "--1",
+            " 1",
+            "1e-2147483649",
         ] {
             let err = Decimal::from_attribute(AttributeValue::N(text.into())).unwrap_err();
             assert!(
@@ -171,6 +137,23 @@ mod tests {
         }
         let err = Decimal::from_attribute(AttributeValue::S("1".into())).unwrap_err();
         assert_eq!((err.expected(), err.found()), (Some("N"), Some("S")));
+    }
+
+    #[test]
+    fn extremes_read_back() {
+        for d in [
+            Decimal::MAX,
+            Decimal::MIN,
+            dec("0.0000000000000000000000000001"),
+        ] {
+            let av = d.to_attribute().unwrap();
+            crate::value::check_value(&av).unwrap();
+            assert_eq!(Decimal::from_attribute(av).unwrap(), d);
+        }
+        // DynamoDB's edges are beyond a Decimal: refused, not rounded.
+        for text in [number::MAX_MAGNITUDE, "1E-130"] {
+            assert!(Decimal::from_attribute(AttributeValue::N(text.into())).is_err());
+        }
     }
 
     #[test]

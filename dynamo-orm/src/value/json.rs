@@ -19,174 +19,167 @@
 //! same number) it is an error, never a silent rounding. Binary values (`B`,
 //! `BS`) have no JSON form and are an error. An `f64` with no fraction (`3.0`)
 //! reads back as the integer `3`, as DynamoDB itself stores it.
+//!
+//! Arrays and objects nested deeper than DynamoDB stores (31 inside an
+//! attribute: the item is level 1) are refused both ways with an error
+//! naming the path, however deep the value is. Object keys must be 1 to
+//! 65,535 bytes.
 
 use serde_json::{Map, Number, Value};
 
-use super::{FromAttribute, IntoAttribute};
+use super::{FromAttribute, IntoAttribute, discard, number};
 use crate::AttributeValue;
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::value::check::{MAX_NESTING_DEPTH, check_name, too_deep};
 
-// ---------------------------------------------------------------- number text
-
-/// The value of a decimal number text: `±0.DIGITS × 10^exponent`, with
-/// `digits` free of leading and trailing zeros (empty for zero, which is never
-/// negative). Two texts of the same number have the same `DecimalText`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DecimalText {
-    pub(crate) negative: bool,
-    pub(crate) digits: String,
-    pub(crate) exponent: i64,
-}
-
-impl DecimalText {
-    /// Whether the number has no fraction.
-    fn is_integer(&self) -> bool {
-        usize::try_from(self.exponent).is_ok_and(|e| e >= self.digits.len())
-    }
-}
-
-/// Parses `[+-]digits[.digits][(e|E)[+-]digits]` (either digit run of the
-/// mantissa may be empty, not both). `None` for anything else, including
-/// `NaN`, `Infinity` and exponents that do not fit an `i64`.
-pub(crate) fn parse_decimal(text: &str) -> Option<DecimalText> {
-    let (negative, rest) = match text.as_bytes().first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
-        Some((m, e)) => {
-            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            (m, e.parse::<i64>().ok()?)
-        }
-        None => (rest, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int_part.is_empty() && frac_part.is_empty()
-        || !int_part
-            .bytes()
-            .chain(frac_part.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let all = format!("{int_part}{frac_part}");
-    let significant = all.trim_start_matches('0');
-    let leading_zeros = all.len() - significant.len();
-    let digits = significant.trim_end_matches('0');
-    if digits.is_empty() {
-        return Some(DecimalText {
-            negative: false,
-            digits: String::new(),
-            exponent: 0,
-        });
-    }
-    let exponent = i64::try_from(int_part.len())
-        .ok()?
-        .checked_sub(i64::try_from(leading_zeros).ok()?)?
-        .checked_add(exponent)?;
-    Some(DecimalText {
-        negative,
-        digits: digits.to_owned(),
-        exponent,
-    })
-}
-
-/// Why DynamoDB would refuse this number text, if it would.
-pub(crate) fn dynamodb_number_problem(text: &str) -> Option<&'static str> {
-    let Some(d) = parse_decimal(text) else {
-        return Some("not a decimal number");
-    };
-    if d.digits.len() > 38 {
-        return Some("more than 38 significant digits");
-    }
-    // 0.DIGITS × 10^e lies in [1e-130, 1e126) exactly when -129 <= e <= 126.
-    if !d.digits.is_empty() && !(-129..=126).contains(&d.exponent) {
-        return Some("magnitude outside 1e-130..1e126");
-    }
-    None
-}
+// ---------------------------------------------------------------- numbers
 
 fn invalid_number(text: &str) -> DecodeError {
     DecodeError::new(DecodeErrorKind::InvalidNumber {
-        value: text.to_owned(),
+        value: number::truncated(text),
         target: "a JSON number (i64, u64 or f64)",
     })
 }
 
 /// The JSON number of a stored number text, exactly.
 pub(crate) fn json_number(text: &str) -> Result<Number, DecodeError> {
-    let decimal = parse_decimal(text.trim()).ok_or_else(|| invalid_number(text))?;
-    if decimal.is_integer() && decimal.exponent <= 20 {
-        let zeros = usize::try_from(decimal.exponent).unwrap_or(0) - decimal.digits.len();
-        let magnitude = format!("{}{}", decimal.digits, "0".repeat(zeros));
-        let magnitude = if magnitude.is_empty() {
-            "0"
-        } else {
-            &magnitude
-        };
-        if decimal.negative {
-            if let Ok(n) = format!("-{magnitude}").parse::<i64>() {
+    let parsed = number::parse(text).ok_or_else(|| invalid_number(text))?;
+    if parsed.is_integer() {
+        if parsed.is_negative() {
+            if let Some(n) = parsed.to_integer::<i64>() {
                 return Ok(n.into());
             }
-        } else if let Ok(n) = magnitude.parse::<u64>() {
+        } else if let Some(n) = parsed.to_integer::<u64>() {
             return Ok(n.into());
         }
     }
-    // Not an integer that fits: an f64, if it prints back as the same number.
-    let float = text.trim().parse::<f64>().ok().filter(|f| f.is_finite());
+    // Not an integer that fits: an f64, if it is written back as the same
+    // number (the largest storable double is written as the 38-nines text).
+    let float = text.parse::<f64>().ok().filter(|f| f.is_finite());
     float
-        .filter(|f| parse_decimal(ryu::Buffer::new().format_finite(*f)).as_ref() == Some(&decimal))
+        .filter(|f| {
+            let mut buf = ryu::Buffer::new();
+            number::float_text(*f, buf.format_finite(*f))
+                .is_ok_and(|written| number::parse(&written) == Some(parsed))
+        })
         .and_then(Number::from_f64)
         .ok_or_else(|| invalid_number(text))
 }
 
 fn number_attribute(n: &Number) -> Result<AttributeValue, EncodeError> {
-    let text = n.to_string();
-    match dynamodb_number_problem(&text) {
-        None => Ok(AttributeValue::N(text)),
-        Some(_) => Err(EncodeError::new(EncodeErrorKind::NumberOutOfRange(text))),
+    if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+        // As a typed f64 is written (the largest storable double included).
+        return number::float_text(f, ryu::Buffer::new().format_finite(f)).map(AttributeValue::N);
     }
+    let text = n.to_string();
+    number::check(&text)?;
+    Ok(AttributeValue::N(text))
 }
 
 // ---------------------------------------------------------------- conversions
+//
+// Every recursion carries the nesting level of the value it converts, in
+// DynamoDB's count (the item is level 1, a top-level attribute's value level
+// 2), and refuses lists and maps deeper than DynamoDB stores: a hostile value
+// a thousand levels deep is an error, not a stack overflow.
+
+/// Drops a JSON value without recursion: what a depth limit refused may be
+/// nested deeper than a recursive drop has stack for.
+pub(crate) fn discard_json(value: Value) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(list) => stack.extend(list),
+            Value::Object(map) => stack.extend(map.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
+fn decode_too_deep() -> DecodeError {
+    DecodeError::new(DecodeErrorKind::TooDeep {
+        limit: MAX_NESTING_DEPTH,
+    })
+}
 
 /// The attribute value of an owned JSON value, moving strings out of it
 /// (for `json::item_from_json`).
-pub(crate) fn attribute_from_json(value: Value) -> Result<AttributeValue, EncodeError> {
+pub(crate) fn attribute_from_json(
+    value: Value,
+    level: usize,
+) -> Result<AttributeValue, EncodeError> {
     Ok(match value {
         Value::Null => AttributeValue::Null(true),
         Value::Bool(b) => AttributeValue::Bool(b),
         Value::Number(n) => number_attribute(&n)?,
         Value::String(s) => AttributeValue::S(s),
         Value::Array(list) => {
+            if level > MAX_NESTING_DEPTH {
+                discard_json(Value::Array(list));
+                return Err(too_deep());
+            }
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.into_iter().enumerate() {
-                out.push(attribute_from_json(v).map_err(|e| e.at_index(i))?);
+                out.push(attribute_from_json(v, level + 1).map_err(|e| e.at_index(i))?);
             }
             AttributeValue::L(out)
         }
-        Value::Object(map) => AttributeValue::M(item_from_json_object(map)?),
+        Value::Object(map) => {
+            if level > MAX_NESTING_DEPTH {
+                discard_json(Value::Object(map));
+                return Err(too_deep());
+            }
+            AttributeValue::M(item_from_json_object(map, level + 1)?)
+        }
     })
 }
 
-/// The attribute map of an owned JSON object.
-pub(crate) fn item_from_json_object(map: Map<String, Value>) -> Result<crate::Item, EncodeError> {
+/// The attribute map of an owned JSON object whose values are at `level`
+/// (2 for an item's attributes).
+pub(crate) fn item_from_json_object(
+    map: Map<String, Value>,
+    level: usize,
+) -> Result<crate::Item, EncodeError> {
     let mut out = crate::Item::with_capacity(map.len());
     for (k, v) in map {
-        let v = attribute_from_json(v).map_err(|e| e.in_field(&k))?;
+        check_name(&k)?;
+        let v = attribute_from_json(v, level).map_err(|e| e.in_field(&k))?;
         out.insert(k, v);
     }
     Ok(out)
 }
 
-fn object_attribute(map: &Map<String, Value>) -> Result<AttributeValue, EncodeError> {
+fn encode_value(value: &Value, level: usize) -> Result<AttributeValue, EncodeError> {
+    Ok(match value {
+        Value::Null => AttributeValue::Null(true),
+        Value::Bool(b) => AttributeValue::Bool(*b),
+        Value::Number(n) => number_attribute(n)?,
+        Value::String(s) => AttributeValue::S(s.clone()),
+        Value::Array(list) => {
+            if level > MAX_NESTING_DEPTH {
+                return Err(too_deep());
+            }
+            let mut out = Vec::with_capacity(list.len());
+            for (i, v) in list.iter().enumerate() {
+                out.push(encode_value(v, level + 1).map_err(|e| e.at_index(i))?);
+            }
+            AttributeValue::L(out)
+        }
+        Value::Object(map) => object_attribute(map, level)?,
+    })
+}
+
+fn object_attribute(map: &Map<String, Value>, level: usize) -> Result<AttributeValue, EncodeError> {
+    if level > MAX_NESTING_DEPTH {
+        return Err(too_deep());
+    }
     let mut out = std::collections::HashMap::with_capacity(map.len());
     for (k, v) in map {
-        out.insert(k.clone(), v.to_attribute().map_err(|e| e.in_field(k))?);
+        check_name(k)?;
+        out.insert(
+            k.clone(),
+            encode_value(v, level + 1).map_err(|e| e.in_field(k))?,
+        );
     }
     Ok(AttributeValue::M(out))
 }
@@ -199,20 +192,30 @@ fn binary_error() -> DecodeError {
 }
 
 /// The JSON value of an owned attribute, moving strings out of it.
-fn json_from_attribute(value: AttributeValue) -> Result<Value, DecodeError> {
+fn json_from_attribute(value: AttributeValue, level: usize) -> Result<Value, DecodeError> {
     Ok(match value {
         AttributeValue::S(s) => Value::String(s),
         AttributeValue::N(n) => Value::Number(json_number(&n)?),
         AttributeValue::Bool(b) => Value::Bool(b),
         AttributeValue::Null(_) => Value::Null,
         AttributeValue::L(list) => {
+            if level > MAX_NESTING_DEPTH {
+                discard(AttributeValue::L(list));
+                return Err(decode_too_deep());
+            }
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.into_iter().enumerate() {
-                out.push(json_from_attribute(v).map_err(|e| e.at_index(i))?);
+                out.push(json_from_attribute(v, level + 1).map_err(|e| e.at_index(i))?);
             }
             Value::Array(out)
         }
-        AttributeValue::M(map) => Value::Object(json_object(map)?),
+        AttributeValue::M(map) => {
+            if level > MAX_NESTING_DEPTH {
+                discard(AttributeValue::M(map));
+                return Err(decode_too_deep());
+            }
+            Value::Object(json_object(map, level + 1)?)
+        }
         AttributeValue::Ss(list) => Value::Array(list.into_iter().map(Value::String).collect()),
         AttributeValue::Ns(list) => Value::Array(json_numbers(&list)?),
         AttributeValue::B(_) | AttributeValue::Bs(_) => return Err(binary_error()),
@@ -220,10 +223,10 @@ fn json_from_attribute(value: AttributeValue) -> Result<Value, DecodeError> {
     })
 }
 
-fn json_object(map: crate::Item) -> Result<Map<String, Value>, DecodeError> {
+fn json_object(map: crate::Item, level: usize) -> Result<Map<String, Value>, DecodeError> {
     let mut out = Map::new();
     for (k, v) in map {
-        let v = json_from_attribute(v).map_err(|e| e.in_field(&k))?;
+        let v = json_from_attribute(v, level).map_err(|e| e.in_field(&k))?;
         out.insert(k, v);
     }
     Ok(out)
@@ -236,21 +239,32 @@ fn json_numbers(list: &[String]) -> Result<Vec<Value>, DecodeError> {
         .collect()
 }
 
-/// The JSON value of a borrowed attribute (for `json::item_to_json`).
-pub(crate) fn json_from_attribute_ref(value: &AttributeValue) -> Result<Value, DecodeError> {
+/// The JSON value of a borrowed attribute at `level` (for `json::item_to_json`).
+pub(crate) fn json_from_attribute_ref(
+    value: &AttributeValue,
+    level: usize,
+) -> Result<Value, DecodeError> {
     Ok(match value {
         AttributeValue::S(s) => Value::String(s.clone()),
         AttributeValue::N(n) => Value::Number(json_number(n)?),
         AttributeValue::Bool(b) => Value::Bool(*b),
         AttributeValue::Null(_) => Value::Null,
         AttributeValue::L(list) => {
+            if level > MAX_NESTING_DEPTH {
+                return Err(decode_too_deep());
+            }
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.iter().enumerate() {
-                out.push(json_from_attribute_ref(v).map_err(|e| e.at_index(i))?);
+                out.push(json_from_attribute_ref(v, level + 1).map_err(|e| e.at_index(i))?);
             }
             Value::Array(out)
         }
-        AttributeValue::M(map) => Value::Object(json_object_ref(map)?),
+        AttributeValue::M(map) => {
+            if level > MAX_NESTING_DEPTH {
+                return Err(decode_too_deep());
+            }
+            Value::Object(json_object_ref(map, level + 1)?)
+        }
         AttributeValue::Ss(list) => Value::Array(list.iter().cloned().map(Value::String).collect()),
         AttributeValue::Ns(list) => Value::Array(json_numbers(list)?),
         AttributeValue::B(_) | AttributeValue::Bs(_) => return Err(binary_error()),
@@ -258,17 +272,26 @@ pub(crate) fn json_from_attribute_ref(value: &AttributeValue) -> Result<Value, D
     })
 }
 
-/// The JSON object of a borrowed attribute map.
-pub(crate) fn json_object_ref(map: &crate::Item) -> Result<Map<String, Value>, DecodeError> {
+/// The JSON object of a borrowed attribute map whose values are at `level`
+/// (2 for an item's attributes).
+pub(crate) fn json_object_ref(
+    map: &crate::Item,
+    level: usize,
+) -> Result<Map<String, Value>, DecodeError> {
     let mut out = Map::new();
     for (k, v) in map {
         out.insert(
             k.clone(),
-            json_from_attribute_ref(v).map_err(|e| e.in_field(k))?,
+            json_from_attribute_ref(v, level).map_err(|e| e.in_field(k))?,
         );
     }
     Ok(out)
 }
+
+/// The level a converted value is taken to be at: a top-level attribute's
+/// (DynamoDB counts the item as level 1). Deeper nesting around it is checked
+/// when the item is written.
+pub(crate) const TOP_LEVEL: usize = 2;
 
 /// The native attribute value of a JSON value (see the table above).
 ///
@@ -285,39 +308,26 @@ pub(crate) fn json_object_ref(map: &crate::Item) -> Result<Map<String, Value>, D
 /// ```
 impl IntoAttribute for Value {
     fn to_attribute(&self) -> Result<AttributeValue, EncodeError> {
-        Ok(match self {
-            Value::Null => AttributeValue::Null(true),
-            Value::Bool(b) => AttributeValue::Bool(*b),
-            Value::Number(n) => number_attribute(n)?,
-            Value::String(s) => AttributeValue::S(s.clone()),
-            Value::Array(list) => {
-                let mut out = Vec::with_capacity(list.len());
-                for (i, v) in list.iter().enumerate() {
-                    out.push(v.to_attribute().map_err(|e| e.at_index(i))?);
-                }
-                AttributeValue::L(out)
-            }
-            Value::Object(map) => object_attribute(map)?,
-        })
+        encode_value(self, TOP_LEVEL)
     }
 }
 impl FromAttribute for Value {
     fn from_attribute(value: AttributeValue) -> Result<Self, DecodeError> {
-        json_from_attribute(value)
+        json_from_attribute(value, TOP_LEVEL)
     }
 }
 
 /// A JSON object is an `M`.
 impl IntoAttribute for Map<String, Value> {
     fn to_attribute(&self) -> Result<AttributeValue, EncodeError> {
-        object_attribute(self)
+        object_attribute(self, TOP_LEVEL)
     }
 }
 /// Reads an `M` only.
 impl FromAttribute for Map<String, Value> {
     fn from_attribute(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
-            AttributeValue::M(map) => json_object(map),
+            AttributeValue::M(map) => json_object(map, TOP_LEVEL + 1),
             other => Err(DecodeError::type_mismatch("M", &other)),
         }
     }
@@ -332,65 +342,6 @@ mod tests {
 
     fn n(text: &str) -> AttributeValue {
         AttributeValue::N(text.to_owned())
-    }
-
-    #[test]
-    fn decimal_text_is_canonical() {
-        let d = |t: &str| parse_decimal(t).unwrap();
-        assert_eq!(d("100"), d("1e2"));
-        assert_eq!(d("1.50"), d("0.15E+1"));
-        assert_eq!(d("-0.0"), d("0"));
-        assert_eq!(
-            d("0.001"),
-            DecimalText {
-                negative: false,
-                digits: "1".into(),
-                exponent: -2
-            }
-        );
-        assert_eq!(
-            d("-12.5e3"),
-            DecimalText {
-                negative: true,
-                digits: "125".into(),
-                exponent: 5
-            }
-        );
-        for bad in [
-            "",
-            "-",
-            ".",
-            "e1",
-            "1e",
-            "1e+",
-            "1.2.3",
-            "1e1.5",
-            "NaN",
-            "inf",
-            "0x10",
-            " 1",
-            "1e99999999999999999999",
-        ] {
-            assert_eq!(parse_decimal(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn dynamodb_number_limits() {
-        assert_eq!(dynamodb_number_problem("1e-130"), None);
-        assert_eq!(
-            dynamodb_number_problem("9.9999999999999999999999999999999999999E+125"),
-            None
-        );
-        assert!(dynamodb_number_problem("1e126").is_some());
-        assert!(dynamodb_number_problem("9.9e-131").is_some());
-        assert!(dynamodb_number_problem("123456789012345678901234567890123456789").is_some());
-        assert_eq!(
-            dynamodb_number_problem("1234567890123456789012345678901234567800000"),
-            None
-        );
-        assert_eq!(dynamodb_number_problem("0e999999"), None);
-        assert!(dynamodb_number_problem("x").is_some());
     }
 
     #[test]
@@ -444,7 +395,7 @@ mod tests {
         assert_eq!(m["u"], n("18446744073709551615"));
         assert_eq!(m["none"], AttributeValue::L(vec![]));
         assert_eq!(Value::from_attribute(av.clone()).unwrap(), doc);
-        assert_eq!(json_from_attribute_ref(&av).unwrap(), doc);
+        assert_eq!(json_from_attribute_ref(&av, TOP_LEVEL).unwrap(), doc);
         let map = Map::<String, Value>::from_attribute(av).unwrap();
         assert_eq!(Value::Object(map.clone()), doc);
         assert_eq!(
@@ -452,7 +403,7 @@ mod tests {
             doc
         );
         assert_eq!(
-            attribute_from_json(doc.clone()).unwrap(),
+            attribute_from_json(doc.clone(), TOP_LEVEL).unwrap(),
             doc.to_attribute().unwrap()
         );
     }
@@ -464,7 +415,10 @@ mod tests {
             Value::from_attribute(ss.clone()).unwrap(),
             json!(["a", "b"])
         );
-        assert_eq!(json_from_attribute_ref(&ss).unwrap(), json!(["a", "b"]));
+        assert_eq!(
+            json_from_attribute_ref(&ss, TOP_LEVEL).unwrap(),
+            json!(["a", "b"])
+        );
         let ns = AttributeValue::Ns(vec!["1".into(), "-2.5".into()]);
         assert_eq!(Value::from_attribute(ns).unwrap(), json!([1, -2.5]));
         let err = Value::from_attribute(AttributeValue::Ns(vec!["1".into(), "1e-400".into()]))
@@ -485,7 +439,7 @@ mod tests {
         let err = Value::from_attribute(bin.clone()).unwrap_err();
         assert_eq!(err.path().to_string(), "a[1]");
         assert!(matches!(err.kind(), DecodeErrorKind::InvalidValue { .. }));
-        assert_eq!(json_from_attribute_ref(&bin).unwrap_err(), err);
+        assert_eq!(json_from_attribute_ref(&bin, TOP_LEVEL).unwrap_err(), err);
         let bs = AttributeValue::Bs(vec![Blob::new(vec![1])]);
         assert!(Value::from_attribute(bs).is_err());
         let err = Map::<String, Value>::from_attribute(AttributeValue::S("x".into())).unwrap_err();
@@ -494,7 +448,63 @@ mod tests {
         let big = json!({"k": [1, 1e200]});
         let err = big.to_attribute().unwrap_err();
         assert_eq!(err.path().to_string(), "k[1]");
-        assert!(matches!(err.kind(), EncodeErrorKind::NumberOutOfRange(t) if t.starts_with("1e")));
-        assert_eq!(attribute_from_json(big).unwrap_err(), err);
+        assert!(
+            matches!(err.kind(), crate::EncodeErrorKind::NumberOutOfRange(t) if t.starts_with("1e"))
+        );
+        assert_eq!(attribute_from_json(big, TOP_LEVEL).unwrap_err(), err);
+    }
+
+    fn nested_json(levels: usize) -> Value {
+        let mut v = json!(1);
+        for i in 0..levels {
+            v = if i % 2 == 0 {
+                json!([v])
+            } else {
+                json!({ "k": v })
+            };
+        }
+        v
+    }
+
+    fn nested_attribute(levels: usize) -> AttributeValue {
+        let mut v = n("1");
+        for _ in 0..levels {
+            v = AttributeValue::L(vec![v]);
+        }
+        v
+    }
+
+    #[test]
+    fn depth_is_limited_both_ways() {
+        // 31 lists or maps inside an attribute are what DynamoDB stores.
+        let ok = nested_json(31);
+        let av = ok.to_attribute().unwrap();
+        assert_eq!(Value::from_attribute(av.clone()).unwrap(), ok);
+        assert_eq!(json_from_attribute_ref(&av, TOP_LEVEL).unwrap(), ok);
+        assert_eq!(attribute_from_json(ok, TOP_LEVEL).unwrap(), av);
+
+        let deep = nested_json(32);
+        let err = deep.to_attribute().unwrap_err();
+        assert_eq!(err.kind(), &crate::EncodeErrorKind::TooDeep { limit: 32 });
+        assert!(err.path().to_string().starts_with("k[0].k[0]"), "{err}");
+        assert_eq!(attribute_from_json(deep, TOP_LEVEL).unwrap_err(), err);
+
+        let deep = nested_attribute(32);
+        let err = Value::from_attribute(deep.clone()).unwrap_err();
+        assert_eq!(err.kind(), &DecodeErrorKind::TooDeep { limit: 32 });
+        assert_eq!(err.path().segments().count(), 31);
+        assert_eq!(json_from_attribute_ref(&deep, TOP_LEVEL).unwrap_err(), err);
+        assert!(Value::from_attribute(nested_attribute(31)).is_ok());
+    }
+
+    #[test]
+    fn empty_keys_and_edge_numbers() {
+        let err = json!({"a": {"": 1}}).to_attribute().unwrap_err();
+        assert_eq!(err.path().to_string(), "a");
+        assert!(matches!(err.kind(), crate::EncodeErrorKind::InvalidName(_)));
+        // The largest storable double is written so that it can be stored.
+        let max = json!(1e126).to_attribute().unwrap();
+        assert_eq!(max, n("9.9999999999999999999999999999999999999E+125"));
+        assert_eq!(Value::from_attribute(max).unwrap(), json!(1e126));
     }
 }

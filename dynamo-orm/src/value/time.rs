@@ -12,7 +12,7 @@ use ::time::{Date, Month, OffsetDateTime};
 use super::{FromAttribute, IntoAttribute, KeyScalar};
 use crate::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
-use crate::schema::ScalarType;
+use crate::value::ScalarType;
 
 fn check_year(year: i32) -> Result<(), EncodeError> {
     if (0..=9999).contains(&year) {

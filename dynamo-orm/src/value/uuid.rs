@@ -6,7 +6,7 @@ use ::uuid::Uuid;
 use super::{FromAttribute, IntoAttribute, KeyScalar, SetElement};
 use crate::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
-use crate::schema::ScalarType;
+use crate::value::ScalarType;
 
 fn hyphenated(id: &Uuid) -> String {
     id.hyphenated()
