@@ -114,13 +114,8 @@ async fn table_query_operators() {
         posted(&t.query("rust").reverse().limit(3).all().await.unwrap()),
         vec![49, 48, 47]
     );
-    let err = t
-        .query("rust")
-        .range_begins_with(1)
-        .all()
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    // begins_with on this numeric sort key does not compile (see the
+    // compile_fail doc test of `range_begins_with`).
     let filtered = t
         .query("rust")
         .filter(Thread::FIELDS.tag.eq("even") & Thread::FIELDS.replies.gt(3))

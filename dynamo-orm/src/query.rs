@@ -9,7 +9,9 @@ use futures::stream::TryStreamExt;
 use crate::AttributeValue;
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::expr::{ExpressionAttributes, SortKeyCondition, render_key_condition};
+use crate::expr::{
+    AttrKind, ExpressionAttributes, Prefixable, SortKeyCondition, render_key_condition,
+};
 use crate::key::KeyArg;
 use crate::op::model::Model;
 use crate::op::output::{BoxFuture, Executable, Output, into_future};
@@ -18,7 +20,7 @@ use crate::op::read::{
     read_option_setters,
 };
 use crate::op::target::KeyNames;
-use crate::schema::{DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget, ScalarType};
+use crate::schema::{DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget};
 use crate::table::Table;
 use crate::value::{IntoAttribute, KeyScalar};
 
@@ -207,15 +209,23 @@ where
         self.range(v)
     }
 
-    /// Sort key `begins_with(prefix)`; string and binary sort keys only.
-    pub fn range_begins_with(self, prefix: impl KeyArg<I::Range>) -> Self {
-        let v = if <I::Range as KeyScalar>::SCALAR_TYPE == ScalarType::N {
-            Err(Error::Validation(
-                "begins_with needs a string or binary sort key; this one is a number".into(),
-            ))
-        } else {
-            encode(&prefix.into_key()).map(SortKeyCondition::BeginsWith)
-        };
+    /// Sort key `begins_with(prefix)`; string and binary sort keys only (a
+    /// numeric sort key does not compile).
+    ///
+    /// ```compile_fail,E0277
+    /// # use dynamo_orm::{DynamoItem, Table};
+    /// # #[derive(DynamoItem)] #[dynamo(table = "events")]
+    /// # struct Event { #[dynamo(hash_key)] user: String, #[dynamo(range_key)] at: i64 }
+    /// # fn demo(events: Table<Event>) {
+    /// let _ = events.query("ann").range_begins_with(13);
+    /// # }
+    /// ```
+    pub fn range_begins_with(self, prefix: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: AttrKind,
+        <I::Range as AttrKind>::Kind: Prefixable,
+    {
+        let v = encode(&prefix.into_key()).map(SortKeyCondition::BeginsWith);
         self.range(v)
     }
 }
