@@ -126,17 +126,15 @@ fn references(module: &[String], code: &str) -> BTreeSet<Vec<String>> {
     out
 }
 
+/// Tarjan's state: next index, (index, low link) per node, the stack and its members.
+type Tarjan = (usize, BTreeMap<String, (usize, usize)>, Vec<String>, BTreeSet<String>);
+
 /// The strongly connected components with more than one member.
 fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
     fn visit(
         v: &str,
         graph: &BTreeMap<String, BTreeSet<String>>,
-        state: &mut (
-            usize,
-            BTreeMap<String, (usize, usize)>,
-            Vec<String>,
-            BTreeSet<String>,
-        ),
+        state: &mut Tarjan,
         out: &mut Vec<Vec<String>>,
     ) {
         let index = state.0;
