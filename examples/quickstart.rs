@@ -1,4 +1,4 @@
-//! Quickstart: the seed's `users` table as a Rust struct.
+//! Quickstart: a `users` table as a Rust struct.
 //!
 //! Starts DynamoDB Local by itself (or uses `DYNAMODB_ENDPOINT`), creates the
 //! table from the derived schema, writes a few users, reads them back and
@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use dynamo_orm::local::DynamoDbLocal;
 use dynamo_orm::{DynamoItem, Table};
 
-/// A user, keyed by name and sign-up time, as in the seed's users table.
+/// A user, keyed by name and sign-up time.
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 #[dynamo(table = "users")]
 #[dynamo(gsi(ByAccountType, hash = account_type, range = date_joined, projection = keys_only))]

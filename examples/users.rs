@@ -1,4 +1,4 @@
-//! The seed's users scenario, typed: a users table with a local index on the
+//! A users scenario, typed: a users table with a local index on the
 //! last login and a global index by account type; create, put, batch write,
 //! get, query (table and indexes), conditional and partial saves, scans,
 //! a transaction, and clean-up.
@@ -187,7 +187,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .condition_check(users.condition_check(User::key("jane", 1366056789), f.friend_count.ge(2)))
         .await?;
 
-    // Scans: streaming, and two segments as the seed's parallel scan.
+    // Scans: streaming, and a parallel scan split into two segments.
     let mut stream = std::pin::pin!(users.scan().stream());
     while let Some(u) = stream.try_next().await? {
         println!(

@@ -127,7 +127,12 @@ fn references(module: &[String], code: &str) -> BTreeSet<Vec<String>> {
 }
 
 /// Tarjan's state: next index, (index, low link) per node, the stack and its members.
-type Tarjan = (usize, BTreeMap<String, (usize, usize)>, Vec<String>, BTreeSet<String>);
+type Tarjan = (
+    usize,
+    BTreeMap<String, (usize, usize)>,
+    Vec<String>,
+    BTreeSet<String>,
+);
 
 /// The strongly connected components with more than one member.
 fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {

@@ -3,7 +3,7 @@
 //!
 //! - [`target`]: what a request needs to know about its table;
 //! - [`model`]: what a table holds (a derived type or a `Document`);
-//! - [`write`]: the plan of a put, update, delete or condition check, with
+//! - `write`: the plan of a put, update, delete or condition check, with
 //!   the version rules, sent alone or inside a transaction;
 //! - [`read`]: the paging engine of queries and scans, and the [`Cursor`](read::Cursor);
 //! - `call`: the one place a request is sent (customization, span, error

@@ -19,7 +19,7 @@ mod sealed {
 }
 
 /// What a [`Table<T>`](crate::Table) holds: a type deriving
-/// [`DynamoItem`](crate::DynamoItem) (a single type, an entity of a shared
+/// [`DynamoItem`] (a single type, an entity of a shared
 /// table, or an enum of a table's entities), or [`Document`] for tables
 /// without a Rust schema. Implemented by the library; the methods are the
 /// operation core's.

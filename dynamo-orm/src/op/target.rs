@@ -1,5 +1,6 @@
-//! [`Target`]: what every request needs to know about its table, decided once
-//! when a [`Table`](crate::Table) handle is made.
+//! What every request needs to know about its table ([`KeyNames`],
+//! [`IndexKeys`], and the crate's own target description), decided once when a
+//! [`Table`](crate::Table) handle is made.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;

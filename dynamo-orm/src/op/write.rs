@@ -1,7 +1,6 @@
-//! Writes: one plan ([`Write`]) per put, update, delete or condition check,
-//! built once with the version rules applied, then sent either as a single
-//! request ([`execute`]) or as one action of a transaction
-//! ([`Write::into_transact_item`]).
+//! Writes: one plan per put, update, delete or condition check, built once
+//! with the version rules applied, then sent either as a single request or as
+//! one action of a transaction.
 //!
 //! The version rules (for tables with a version attribute):
 //!
