@@ -6,9 +6,9 @@
 //!
 //! The macro works in four stages, one file each: `attr` parses `#[dynamo(...)]`,
 //! `ast` builds the typed model, `check` applies the cross-field rules (reporting
-//! every mistake at once, each at its own token) and `expand` writes the code.
-//! On error, `fallback` emits placeholder impls beside the errors so that one
-//! mistake gives one error.
+//! every mistake at once, each at its own token) and `expand` writes the code,
+//! one module per generated artifact. On error, each artifact emits a
+//! placeholder beside the errors so that one mistake gives one error.
 
 mod ast;
 mod attr;
@@ -16,7 +16,6 @@ mod case;
 mod check;
 mod ctxt;
 mod expand;
-mod fallback;
 #[cfg(test)]
 mod tests;
 
@@ -150,7 +149,7 @@ use syn::{DeriveInput, parse_macro_input};
 pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_item(&input)
-        .unwrap_or_else(|error| fallback::item(&input, error))
+        .unwrap_or_else(|error| expand::fallback_item(&input, error))
         .into()
 }
 
@@ -247,6 +246,6 @@ pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
 pub fn derive_dynamo_attribute(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_attribute(&input)
-        .unwrap_or_else(|error| fallback::attribute(&input, error))
+        .unwrap_or_else(|error| expand::fallback_attribute(&input, error))
         .into()
 }

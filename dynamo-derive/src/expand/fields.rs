@@ -1,0 +1,105 @@
+//! The `{Type}Fields` struct of typed attribute paths, and `HasFields`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ext::IdentExt;
+
+use super::{Fallback, FieldGen, Gen, companion_ident};
+
+impl<'a> Gen<'a> {
+    /// The `{Type}Fields` struct of typed attribute paths and `HasFields`.
+    pub(super) fn fields_struct(&self, gens: &[FieldGen<'_, '_>]) -> (TokenStream, TokenStream) {
+        let p = &self.p;
+        let ident = self.cont.ident;
+        let vis = self.cont.vis;
+        let fields_ident = companion_ident(self.cont.attrs.fields.as_ref(), ident, "Fields");
+        let visible: Vec<&FieldGen<'_, '_>> = gens
+            .iter()
+            .filter(|fg| fg.field.attrs.skip.is_none())
+            .collect();
+        let members = visible.iter().map(|fg| fg.field.ident);
+        let members2 = members.clone();
+        let types = visible.iter().map(|fg| {
+            let ty = &fg.field.ty;
+            if fg.field.attrs.flatten.is_some() {
+                quote!(<#ty as #p::HasFields>::Fields)
+            } else {
+                quote!(#p::Field<#ty>)
+            }
+        });
+        let values = visible.iter().map(|fg| {
+            let ty = &fg.field.ty;
+            let name = &fg.name;
+            if fg.field.attrs.flatten.is_some() {
+                quote!(<#ty as #p::HasFields>::FIELDS)
+            } else {
+                quote!(#p::Field::new(#name))
+            }
+        });
+        let docs = visible.iter().map(|fg| {
+            let field = fg.field;
+            if field.attrs.flatten.is_some() {
+                format!(
+                    "The attributes of the flattened `{}`, stored inline.",
+                    field.ident.unraw()
+                )
+            } else if self.cont.attrs.projection_of.is_some() {
+                format!("The `{}` attribute.", field.ident.unraw())
+            } else {
+                format!("The `{}` attribute.", field.name)
+            }
+        });
+        let struct_doc = format!("Typed attribute paths of [`{ident}`].");
+        let const_doc = format!(
+            "Typed attribute paths of the fields, for conditions and updates: `{ident}::FIELDS.field`."
+        );
+        let declaration = quote! {
+            #[derive(::core::clone::Clone, ::core::marker::Copy)]
+            #[doc = #struct_doc]
+            #[allow(dead_code)]
+            #vis struct #fields_ident {
+                #(
+                    #[doc = #docs]
+                    pub #members: #types,
+                )*
+            }
+        };
+        let impls = quote! {
+            #[automatically_derived]
+            impl #p::HasFields for #ident {
+                type Fields = #fields_ident;
+                const FIELDS: #fields_ident = #fields_ident { #(#members2: #values,)* };
+            }
+
+            impl #ident {
+                #[doc = #const_doc]
+                #vis const FIELDS: #fields_ident = <#ident as #p::HasFields>::FIELDS;
+            }
+        };
+        (declaration, impls)
+    }
+}
+
+/// An empty fields struct with `HasFields`.
+pub(super) fn fallback(fb: &Fallback<'_>) -> (TokenStream, TokenStream) {
+    let p = &fb.p;
+    let vis = &fb.input.vis;
+    let ident = fb.ident();
+    let fields = fb.fields_ident();
+    let declaration = quote! {
+        #[derive(::core::clone::Clone, ::core::marker::Copy)]
+        #[allow(dead_code)]
+        #vis struct #fields {}
+    };
+    let impls = quote! {
+        impl #p::HasFields for #ident {
+            type Fields = #fields;
+            const FIELDS: #fields = #fields {};
+        }
+
+        impl #ident {
+            #vis const FIELDS: #fields = #fields {};
+        }
+    };
+    (declaration, impls)
+}

@@ -1,0 +1,140 @@
+//! One marker type per secondary index, with its `QueryTarget` and `Index` impls.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+
+use super::{Fallback, Gen};
+use crate::attr::{self, IndexKind};
+use crate::check;
+
+impl<'a> Gen<'a> {
+    /// One marker type per index, with its `QueryTarget` and `Index` impls.
+    pub(super) fn index_markers(&self) -> (TokenStream, TokenStream) {
+        let p = &self.p;
+        let ident = self.cont.ident;
+        let vis = self.cont.vis;
+        let mut declarations = TokenStream::new();
+        let mut impls = TokenStream::new();
+        for index in &self.cont.attrs.indexes {
+            let marker = &index.marker;
+            let name = check::index_name(index);
+            let (hash, global, kind, what) = match index.kind {
+                IndexKind::Global => {
+                    let hash = index
+                        .hash
+                        .as_ref()
+                        .and_then(|hash| self.cont.field(&hash.value));
+                    (hash, true, quote!(#p::IndexKind::Global), "global")
+                }
+                IndexKind::Local => (
+                    self.cont.hash_key(),
+                    false,
+                    quote!(#p::IndexKind::Local),
+                    "local",
+                ),
+            };
+            let range = index
+                .range
+                .as_ref()
+                .and_then(|range| self.cont.field(&range.value));
+            let Some(hash) = hash else {
+                continue;
+            };
+            let hash_ty = &hash.ty;
+            let hash_name = &hash.name;
+            let hash_key = quote! {
+                #p::KeyAttribute {
+                    name: #hash_name,
+                    scalar_type: #p::index_hash_scalar_type::<#marker>(),
+                }
+            };
+            let (range_ty, range_key) = match range {
+                Some(range) => {
+                    let attribute = self.key_attribute(range);
+                    (range.ty.to_token_stream(), quote!(#p::Some(#attribute)))
+                }
+                None => (quote!(#p::NoRange), quote!(#p::None)),
+            };
+            let projection = match index
+                .projection
+                .as_ref()
+                .map(|projection| &projection.value)
+            {
+                None | Some(attr::Projection::All) => quote!(#p::Projection::All),
+                Some(attr::Projection::KeysOnly) => quote!(#p::Projection::KeysOnly),
+                Some(attr::Projection::Include(included)) => {
+                    let names = included
+                        .iter()
+                        .filter_map(|ident| self.cont.field(ident))
+                        .map(|field| &field.name);
+                    quote!(#p::Projection::Include(&[#(#names),*]))
+                }
+            };
+            let doc = match range {
+                Some(range) => format!(
+                    "The {what} secondary index {name:?} of [`{ident}`]: hash key `{}`, range key `{}`.",
+                    hash.name, range.name
+                ),
+                None => format!(
+                    "The {what} secondary index {name:?} of [`{ident}`]: hash key `{}`.",
+                    hash.name
+                ),
+            };
+            declarations.extend(quote! {
+                #[derive(
+                    ::core::fmt::Debug,
+                    ::core::clone::Clone,
+                    ::core::marker::Copy,
+                    ::core::default::Default
+                )]
+                #[doc = #doc]
+                #[allow(dead_code)]
+                #vis struct #marker;
+            });
+            impls.extend(quote! {
+                #[automatically_derived]
+                impl #p::QueryTarget for #marker {
+                    type Item = #ident;
+                    type Hash = #hash_ty;
+                    type Range = #range_ty;
+                    const INDEX_NAME: #p::Option<&'static ::core::primitive::str> = #p::Some(#name);
+                    const HASH_KEY: #p::KeyAttribute = #hash_key;
+                    const RANGE_KEY: #p::Option<#p::KeyAttribute> = #range_key;
+                    const GLOBAL: ::core::primitive::bool = #global;
+                }
+
+                #[automatically_derived]
+                impl #p::Index for #marker {
+                    const SCHEMA: #p::IndexSchema = #p::IndexSchema {
+                        name: #name,
+                        kind: #kind,
+                        hash_key: <#marker as #p::QueryTarget>::HASH_KEY,
+                        range_key: <#marker as #p::QueryTarget>::RANGE_KEY,
+                        projection: #projection,
+                    };
+                }
+            });
+        }
+        (declarations, impls)
+    }
+}
+
+/// The marker types, without impls: code naming them still resolves.
+pub(super) fn fallback(fb: &Fallback<'_>) -> (TokenStream, TokenStream) {
+    let vis = &fb.input.vis;
+    let mut taken = fb.taken_names();
+    let markers = fb
+        .attrs
+        .indexes
+        .iter()
+        .map(|index| &index.marker)
+        .filter(|marker| taken.insert(marker.to_string()));
+    let declarations = quote! {
+        #(
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::default::Default)]
+            #[allow(dead_code)]
+            #vis struct #markers;
+        )*
+    };
+    (declarations, TokenStream::new())
+}

@@ -1,0 +1,284 @@
+//! Writes the code: what a careful human would write by hand for the struct,
+//! through absolute paths into the runtime's `__private` module.
+//!
+//! One module per generated artifact, each with the placeholder it emits when
+//! the input has mistakes (`thiserror`'s `fallback.rs`, `clap_derive`'s
+//! dummies): code that uses the type still finds its traits, companion types and
+//! index markers, so one mistake gives one error and not twenty. Placeholder
+//! bodies are never run: the crate does not compile.
+//!
+//! Per-field conversion calls are spanned at the field's type, so a type
+//! without `IntoAttribute`, `FromAttribute` or `KeyScalar` is reported there.
+//! Generated locals start with `__` and reach user-spanned code only through
+//! interpolation, so they resolve even when the struct comes from a `macro_rules!`.
+
+mod attribute_map;
+mod fields;
+mod index;
+mod item;
+mod key;
+mod projection;
+mod unit_enum;
+mod value_impls;
+
+use std::collections::HashSet;
+
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote};
+use syn::ext::IdentExt;
+use syn::{DeriveInput, Ident, LitStr};
+
+use crate::ast::{Container, Data, Field};
+use crate::attr::{self, Derive};
+use crate::check;
+use crate::ctxt::Ctxt;
+
+/// `#[derive(DynamoItem)]`: the checked model's code, or every error found.
+pub fn derive_item(input: &DeriveInput) -> syn::Result<TokenStream> {
+    derive(input, Derive::Item)
+}
+
+/// `#[derive(DynamoAttribute)]`: the checked model's code, or every error found.
+pub fn derive_attribute(input: &DeriveInput) -> syn::Result<TokenStream> {
+    derive(input, Derive::Attribute)
+}
+
+fn derive(input: &DeriveInput, derive: Derive) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let cont = Container::from_ast(&cx, input, derive);
+    if let Some(cont) = &cont {
+        check::check(&cx, cont);
+    }
+    cx.check()?;
+    let Some(cont) = cont else {
+        return Err(syn::Error::new_spanned(&input.ident, "unsupported input"));
+    };
+    let fg = Gen::new(&cont);
+    Ok(match (&cont.data, derive) {
+        (Data::Struct(fields), Derive::Item) => fg.item(fields),
+        (Data::Struct(fields), Derive::Attribute) => fg.attribute_struct(fields),
+        (Data::Enum(variants), _) => fg.unit_enum(variants),
+    })
+}
+
+/// The errors of `#[derive(DynamoItem)]`, with placeholders for every artifact.
+pub fn fallback_item(input: &DeriveInput, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    if !input.generics.params.is_empty() {
+        return error;
+    }
+    let fb = Fallback::new(input, Derive::Item);
+    let (fields_struct, fields_impls) = fields::fallback(&fb);
+    let (key_struct, key_impls) = key::fallback(&fb);
+    let (markers, marker_impls) = index::fallback(&fb);
+    let map = attribute_map::fallback(&fb);
+    let value = value_impls::fallback(&fb);
+    let item = item::fallback(&fb);
+    quote! {
+        #error
+        #fields_struct
+        #key_struct
+        #markers
+        #[doc(hidden)]
+        #[allow(unused_variables, unused_qualifications)]
+        const _: () = {
+            #map
+            #value
+            #fields_impls
+            #key_impls
+            #marker_impls
+            #item
+        };
+    }
+}
+
+/// The errors of `#[derive(DynamoAttribute)]`, with placeholders for every artifact.
+pub fn fallback_attribute(input: &DeriveInput, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    if !input.generics.params.is_empty() {
+        return error;
+    }
+    let fb = Fallback::new(input, Derive::Attribute);
+    let value = value_impls::fallback(&fb);
+    let (declarations, impls) = match &input.data {
+        syn::Data::Enum(_) => (TokenStream::new(), unit_enum::fallback(&fb)),
+        syn::Data::Struct(_) | syn::Data::Union(_) => {
+            let (fields_struct, fields_impls) = fields::fallback(&fb);
+            let map = attribute_map::fallback(&fb);
+            (fields_struct, quote! { #map #fields_impls })
+        }
+    };
+    quote! {
+        #error
+        #declarations
+        #[doc(hidden)]
+        #[allow(unused_variables, unused_qualifications)]
+        const _: () = {
+            #value
+            #impls
+        };
+    }
+}
+
+/// What the placeholders need: the input and its attributes, parsed again
+/// leniently (what parsed is used; the errors were already reported).
+struct Fallback<'a> {
+    input: &'a DeriveInput,
+    attrs: attr::Container,
+    /// `::dynamo_orm::__private`.
+    p: TokenStream,
+}
+
+impl<'a> Fallback<'a> {
+    fn new(input: &'a DeriveInput, derive: Derive) -> Self {
+        let attrs = attr::Container::from_ast(&Ctxt::new(), &input.attrs, derive);
+        let p = private_path(attrs.crate_path.as_ref());
+        Fallback { input, attrs, p }
+    }
+
+    fn ident(&self) -> &'a Ident {
+        &self.input.ident
+    }
+
+    fn key_ident(&self) -> Ident {
+        companion_ident(self.attrs.key.as_ref(), self.ident(), "Key")
+    }
+
+    fn fields_ident(&self) -> Ident {
+        companion_ident(self.attrs.fields.as_ref(), self.ident(), "Fields")
+    }
+
+    /// Names the item and its companions already use: a marker named like one
+    /// of them gets no placeholder (its own error says so).
+    fn taken_names(&self) -> HashSet<String> {
+        [self.ident().clone(), self.key_ident(), self.fields_ident()]
+            .iter()
+            .map(|ident| ident.to_string())
+            .collect()
+    }
+}
+
+/// The path of the runtime's `__private` module (`#[dynamo(crate = "...")]` or `::dynamo_orm`).
+pub fn private_path(crate_path: Option<&syn::Path>) -> TokenStream {
+    match crate_path {
+        Some(path) => quote!(#path::__private),
+        None => quote!(::dynamo_orm::__private),
+    }
+}
+
+/// The name of a generated companion type: the attribute's choice, else `{Type}{suffix}`.
+pub fn companion_ident(chosen: Option<&attr::Spanned<Ident>>, ty: &Ident, suffix: &str) -> Ident {
+    match chosen {
+        Some(chosen) => chosen.value.clone(),
+        None => format_ident!("{}{}", ty.unraw(), suffix),
+    }
+}
+
+struct Gen<'a> {
+    cont: &'a Container<'a>,
+    /// `::dynamo_orm::__private`.
+    p: TokenStream,
+    /// `self`, call-site spanned, for use inside user-spanned code.
+    this: TokenStream,
+    /// `__item`, the map being written or read.
+    item: TokenStream,
+}
+
+/// One field with what the generated code calls it.
+struct FieldGen<'f, 'a> {
+    field: &'f Field<'a>,
+    /// The stored name as an expression and pattern: a string literal, or for a
+    /// projection a constant read from the projected item.
+    name: TokenStream,
+    /// `__f{i}`: the field's value while `from_map` collects them.
+    var: Ident,
+}
+
+impl<'a> Gen<'a> {
+    fn new(cont: &'a Container<'a>) -> Self {
+        Gen {
+            cont,
+            p: private_path(cont.attrs.crate_path.as_ref()),
+            this: quote!(self),
+            item: quote!(__item),
+        }
+    }
+
+    fn field_gens<'f>(&self, fields: &'f [Field<'a>]) -> Vec<FieldGen<'f, 'a>> {
+        let projection = self.cont.attrs.projection_of.is_some();
+        fields
+            .iter()
+            .enumerate()
+            .map(|(i, field)| FieldGen {
+                field,
+                name: if projection {
+                    format_ident!("__NAME_{}", i).into_token_stream()
+                } else {
+                    LitStr::new(&field.name, Span::call_site()).into_token_stream()
+                },
+                var: format_ident!("__f{}", i),
+            })
+            .collect()
+    }
+
+    /// `#[derive(DynamoItem)]` on a struct.
+    fn item(&self, fields: &[Field<'a>]) -> TokenStream {
+        let gens = self.field_gens(fields);
+        let map = self.attribute_map(&gens);
+        let value = self.map_value_impls();
+        let (fields_struct, fields_impls) = self.fields_struct(&gens);
+        let (key_struct, key_impls) = self.key_struct();
+        let item_impl = self.item_impl();
+        let (markers, marker_impls) = self.index_markers();
+        wrap(
+            quote! { #fields_struct #key_struct #markers },
+            quote! { #map #value #fields_impls #key_impls #item_impl #marker_impls },
+        )
+    }
+
+    /// `#[derive(DynamoAttribute)]` on a struct.
+    fn attribute_struct(&self, fields: &[Field<'a>]) -> TokenStream {
+        let gens = self.field_gens(fields);
+        let names = self.projection_names(&gens);
+        let map = self.attribute_map(&gens);
+        let value = self.map_value_impls();
+        let (fields_struct, fields_impls) = self.fields_struct(&gens);
+        wrap(fields_struct, quote! { #names #map #value #fields_impls })
+    }
+}
+
+/// `tokens` with every span set to `span` (interpolated tokens keep their own
+/// spans in `quote_spanned!`; this is for a whole path).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                token = TokenTree::Group(respanned);
+            }
+            token.set_span(span);
+            token
+        })
+        .collect()
+}
+
+/// Docs list names as code: `a`, `b`.
+fn code_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    quoted.join(", ")
+}
+
+/// Named companion types go beside the struct; impls go in an anonymous const.
+fn wrap(declarations: TokenStream, impls: TokenStream) -> TokenStream {
+    quote! {
+        #declarations
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications)]
+        const _: () = {
+            #impls
+        };
+    }
+}
