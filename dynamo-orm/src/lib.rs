@@ -67,7 +67,7 @@ pub use read::{Cursor, Page};
 pub use scan::Scan;
 pub use schema::{
     DynamoItem, HasFields, Index, IndexKind, IndexSchema, KeyAttribute, NoRange, PrimaryIndex,
-    PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema,
+    PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, SortKey, TableSchema,
 };
 pub use table::{KeyNames, Table};
 pub use transact::{TransactGet, TransactGetResult, TransactWrite, TxHandle};

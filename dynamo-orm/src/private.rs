@@ -42,42 +42,130 @@ pub fn read_field_or_default<T: FromAttribute + Default>(
 
 /// Reads a `#[dynamo(with = module)]` field through `module::from_attribute`.
 #[inline]
-pub fn read_with<T>(
+pub fn read_with<T, F, A, R>(
     value: Option<AttributeValue>,
     name: &str,
-    from: impl FnOnce(AttributeValue) -> Result<T, DecodeError>,
-) -> Result<T, DecodeError> {
+    from: F,
+) -> Result<T, DecodeError>
+where
+    F: FnOnce(A) -> R,
+    T: WithFrom<A, R>,
+{
     match value {
-        Some(v) => from(v).map_err(|e| e.in_field(name)),
+        Some(v) => T::ret(from(T::arg(v))).map_err(|e| e.in_field(name)),
         None => Err(DecodeError::missing(name)),
     }
 }
 
 /// Reads a `#[dynamo(with = module, default)]` field: missing (or NULL) gives `Default`.
 #[inline]
-pub fn read_with_or_default<T: Default>(
+pub fn read_with_or_default<T, F, A, R>(
     value: Option<AttributeValue>,
     name: &str,
-    from: impl FnOnce(AttributeValue) -> Result<T, DecodeError>,
-) -> Result<T, DecodeError> {
+    from: F,
+) -> Result<T, DecodeError>
+where
+    F: FnOnce(A) -> R,
+    T: WithFrom<A, R> + Default,
+{
     match value {
         Some(AttributeValue::Null(_)) | None => Ok(T::default()),
-        Some(v) => from(v).map_err(|e| e.in_field(name)),
+        Some(v) => T::ret(from(T::arg(v))).map_err(|e| e.in_field(name)),
     }
 }
 
 /// Writes a `#[dynamo(with = module)]` field through `module::to_attribute`
 /// (always: the module decides what an absent value is).
 #[inline]
-pub fn write_with<T: ?Sized>(
+pub fn write_with<'v, T, F, A, R>(
     item: &mut Item,
     name: &'static str,
-    value: &T,
-    to: impl FnOnce(&T) -> Result<AttributeValue, EncodeError>,
-) -> Result<(), EncodeError> {
-    item.insert(String::from(name), to(value).map_err(|e| e.in_field(name))?);
+    value: &'v T,
+    to: F,
+) -> Result<(), EncodeError>
+where
+    T: ?Sized + WithTo<'v, A, R>,
+    F: FnOnce(A) -> R,
+{
+    let value = T::ret(to(T::arg(value))).map_err(|e| e.in_field(name))?;
+    item.insert(String::from(name), value);
     Ok(())
 }
+
+/// The signature `module::to_attribute` must have for a field of type `Self`.
+///
+/// `write_with` takes the function as any `FnOnce(A) -> R` and checks `A` and
+/// `R` here, so a wrong signature is reported with this message (stating the
+/// expected one) rather than as a closure signature mismatch.
+#[diagnostic::on_unimplemented(
+    message = "`to_attribute` of a `with` module must be `fn to_attribute(&{Self}) -> Result<AttributeValue, EncodeError>`",
+    label = "this module's `to_attribute` is `fn({A}) -> {R}`",
+    note = "`#[dynamo(with = module)]` converts a field of type `T` with `module::to_attribute(&T) -> Result<AttributeValue, EncodeError>` and `module::from_attribute(AttributeValue) -> Result<T, DecodeError>`"
+)]
+pub trait WithTo<'v, A, R> {
+    /// The argument, from a reference to the field.
+    fn arg(value: &'v Self) -> A;
+    /// The result.
+    fn ret(result: R) -> Result<AttributeValue, EncodeError>;
+}
+
+impl<'v, T: ?Sized> WithTo<'v, &'v T, Result<AttributeValue, EncodeError>> for T {
+    #[inline]
+    fn arg(value: &'v T) -> &'v T {
+        value
+    }
+    #[inline]
+    fn ret(result: Result<AttributeValue, EncodeError>) -> Result<AttributeValue, EncodeError> {
+        result
+    }
+}
+
+/// A second impl, for functions that cannot return: with two impls, the
+/// compiler waits for the function's own signature to pick `A` and `R`
+/// instead of forcing the expected ones on it (which reports a closure
+/// signature mismatch, not the message above).
+impl<T: ?Sized> WithTo<'_, (), Unmatched> for T {
+    fn arg(_: &Self) {}
+    fn ret(result: Unmatched) -> Result<AttributeValue, EncodeError> {
+        match result {}
+    }
+}
+
+/// The signature `module::from_attribute` must have for a field of type `Self`
+/// (see [`WithTo`]).
+#[diagnostic::on_unimplemented(
+    message = "`from_attribute` of a `with` module must be `fn from_attribute(AttributeValue) -> Result<{Self}, DecodeError>`",
+    label = "this module's `from_attribute` is `fn({A}) -> {R}`",
+    note = "`#[dynamo(with = module)]` converts a field of type `T` with `module::to_attribute(&T) -> Result<AttributeValue, EncodeError>` and `module::from_attribute(AttributeValue) -> Result<T, DecodeError>`"
+)]
+pub trait WithFrom<A, R>: Sized {
+    /// The argument.
+    fn arg(value: AttributeValue) -> A;
+    /// The result.
+    fn ret(result: R) -> Result<Self, DecodeError>;
+}
+
+impl<T> WithFrom<AttributeValue, Result<T, DecodeError>> for T {
+    #[inline]
+    fn arg(value: AttributeValue) -> AttributeValue {
+        value
+    }
+    #[inline]
+    fn ret(result: Result<T, DecodeError>) -> Result<T, DecodeError> {
+        result
+    }
+}
+
+/// See the second impl of [`WithTo`].
+impl<T> WithFrom<(), Unmatched> for T {
+    fn arg(_: AttributeValue) {}
+    fn ret(result: Unmatched) -> Result<T, DecodeError> {
+        match result {}
+    }
+}
+
+/// A type without values, for the second impls of [`WithTo`] and [`WithFrom`].
+pub enum Unmatched {}
 
 /// Writes a key attribute (keys are never left out).
 #[inline]

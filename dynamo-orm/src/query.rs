@@ -10,7 +10,7 @@ use crate::expr::{Condition, ExpressionAttributes, SortKeyCondition, render_key_
 use crate::items::projection_names;
 use crate::key::KeyArg;
 use crate::read::{Cursor, Page, ReadKind, ReadRequest};
-use crate::schema::{DynamoItem, PrimaryIndex, ProjectionOf, QueryTarget, ScalarType};
+use crate::schema::{DynamoItem, PrimaryIndex, ProjectionOf, QueryTarget, ScalarType, SortKey};
 use crate::table::Table;
 use crate::value::{IntoAttribute, KeyScalar};
 
@@ -146,7 +146,6 @@ impl<'a, T, I, P> Query<'a, T, I, P>
 where
     T: DynamoItem,
     I: QueryTarget<Item = T>,
-    I::Range: KeyScalar,
 {
     fn range(mut self, make: impl FnOnce() -> Result<SortKeyCondition>) -> Self {
         self.range = Some(make());
@@ -154,37 +153,55 @@ where
     }
 
     /// Sort key `= value`.
-    pub fn range_eq(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_eq(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = value.into_key();
         self.range(|| Ok(SortKeyCondition::Eq(encode_range(&v)?)))
     }
 
     /// Sort key `< value`.
-    pub fn range_lt(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_lt(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = value.into_key();
         self.range(|| Ok(SortKeyCondition::Lt(encode_range(&v)?)))
     }
 
     /// Sort key `<= value`.
-    pub fn range_le(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_le(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = value.into_key();
         self.range(|| Ok(SortKeyCondition::Le(encode_range(&v)?)))
     }
 
     /// Sort key `> value`.
-    pub fn range_gt(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_gt(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = value.into_key();
         self.range(|| Ok(SortKeyCondition::Gt(encode_range(&v)?)))
     }
 
     /// Sort key `>= value`.
-    pub fn range_ge(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_ge(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = value.into_key();
         self.range(|| Ok(SortKeyCondition::Ge(encode_range(&v)?)))
     }
 
     /// Sort key `BETWEEN low AND high` (inclusive).
-    pub fn range_between(self, low: impl KeyArg<I::Range>, high: impl KeyArg<I::Range>) -> Self {
+    pub fn range_between(self, low: impl KeyArg<I::Range>, high: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let (lo, hi) = (low.into_key(), high.into_key());
         self.range(|| {
             Ok(SortKeyCondition::Between(
@@ -195,7 +212,10 @@ where
     }
 
     /// Sort key `begins_with(prefix)`; string and binary sort keys only.
-    pub fn range_begins_with(self, prefix: impl KeyArg<I::Range>) -> Self {
+    pub fn range_begins_with(self, prefix: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let p = prefix.into_key();
         self.range(|| {
             if <I::Range as KeyScalar>::SCALAR_TYPE == ScalarType::N {

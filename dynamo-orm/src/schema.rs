@@ -209,6 +209,31 @@ pub trait Index: QueryTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoRange {}
 
+/// A sort key type: every [`KeyScalar`]. The `Range` of a table or index
+/// without a sort key is [`NoRange`], which is not one, so sort key conditions
+/// (`range_eq`, `range_between`, ...) do not compile there.
+///
+/// ```
+/// use dynamo_orm::schema::SortKey;
+/// fn sort_key<R: SortKey>() {}
+/// sort_key::<i64>();
+/// sort_key::<String>();
+/// ```
+///
+/// ```compile_fail,E0277
+/// # use dynamo_orm::schema::SortKey;
+/// # fn sort_key<R: SortKey>() {}
+/// sort_key::<dynamo_orm::NoRange>(); // this table (or index) has no sort key
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this table (or index) has no sort key",
+    label = "a sort key condition needs a sort key",
+    note = "remove the `range_*` condition, or query a table or index that has a sort key (`#[dynamo(range_key)]`, or `range = field` in `gsi(...)` / `lsi(...)`)"
+)]
+pub trait SortKey: KeyScalar {}
+
+impl<T: KeyScalar> SortKey for T {}
+
 /// The table's own primary key as a [`QueryTarget`].
 pub struct PrimaryIndex<T>(std::marker::PhantomData<fn() -> T>);
 

@@ -728,7 +728,8 @@ impl<V: FromAttribute> FromAttribute for BTreeMap<String, V> {
 /// (`NS`) or binaries (`BS`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a member of a DynamoDB set",
-    note = "DynamoDB sets hold strings (SS), numbers (NS) or binaries (BS); use a Vec for a list of other values"
+    label = "not a set member",
+    note = "DynamoDB sets hold strings (SS), integers or decimals (NS) and binaries (BS); floats are not set members because they do not compare exactly: use `rust_decimal::Decimal` (feature `rust_decimal`) for fractional numbers, or a `Vec` (a list) for other values"
 )]
 pub trait SetElement: Sized {
     #[doc(hidden)]

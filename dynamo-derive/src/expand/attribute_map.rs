@@ -2,11 +2,11 @@
 //! owned map in a single pass, and lists the attribute names.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::Type;
 use syn::spanned::Spanned;
 
-use super::{Fallback, FieldGen, Gen};
+use super::{Fallback, FieldGen, Gen, respan};
 
 impl<'a> Gen<'a> {
     /// `impl AttributeMap`: writes, reads by removal (as a flattened type), reads
@@ -34,7 +34,10 @@ impl<'a> Gen<'a> {
                 quote!(#write(&#this.#member, #item)?;)
             } else if let Some(with) = &field.attrs.with {
                 let module = &with.value;
-                let write = quote_spanned!(module.span()=> #p::write_with);
+                // The field's type, spanned at the module, names the function's
+                // expected argument: a wrong signature is reported at the module.
+                let ty = respan(ty.to_token_stream(), module.span());
+                let write = quote_spanned!(module.span()=> #p::write_with::<#ty, _, _, _>);
                 let to = quote_spanned!(module.span()=> #module::to_attribute);
                 quote!(#write(#item, #name, &#this.#member, #to)?;)
             } else {
@@ -152,10 +155,12 @@ impl<'a> Gen<'a> {
         } else if let Some(with) = &field.attrs.with {
             let module = &with.value;
             let read = if field.attrs.default.is_some() {
-                quote_spanned!(module.span()=> #p::read_with_or_default)
+                quote!(read_with_or_default)
             } else {
-                quote_spanned!(module.span()=> #p::read_with)
+                quote!(read_with)
             };
+            let ty = respan(ty.to_token_stream(), module.span());
+            let read = quote_spanned!(module.span()=> #p::#read::<#ty, _, _, _>);
             let from = quote_spanned!(module.span()=> #module::from_attribute);
             quote!(#read(#value, #name, #from)?)
         } else if field.attrs.default.is_some() {
