@@ -8,8 +8,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use dynamo_orm::expr::Field;
 use dynamo_orm::{
     AttributeMap, AttributeValue, DecodeError, DecodeErrorKind, DynamoAttribute, DynamoItem,
-    EncodeError, FromAttribute, HasFields, Index, IndexKind, IntoAttribute, Item, KeyAttribute,
-    KeyScalar, NoRange, PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType,
+    EncodeError, EncodeErrorKind, FromAttribute, HasFields, Index, IndexKind, IntoAttribute, Item,
+    KeyAttribute, KeyScalar, NoRange, PrimaryKey, Projection, ProjectionOf, QueryTarget,
+    ScalarType,
 };
 
 #[derive(DynamoAttribute, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,6 +184,39 @@ fn writes_every_option() {
     }
     assert_eq!(item.len(), 14);
     assert!(User::ATTRIBUTE_COUNT >= item.len());
+}
+
+#[test]
+fn flattened_names_are_listed_in_place() {
+    assert_eq!(Audit::ATTRIBUTE_NAMES, ["created_by", "audit_note"]);
+    let names = User::ATTRIBUTE_NAMES;
+    let at = names.iter().position(|name| *name == "created_by").unwrap();
+    assert_eq!(
+        &names[at - 1..at + 3],
+        ["friends", "created_by", "audit_note", "balance"]
+    );
+    assert_eq!(names.len(), User::ATTRIBUTE_COUNT);
+}
+
+#[test]
+fn a_write_never_replaces_an_attribute() {
+    // The derive refuses two fields of one name at compile time, flattened
+    // structs included; a map that already holds one of the item's attributes
+    // is refused at run time, naming it, and keeps what it held.
+    let mut item = Item::from([("created_by".to_owned(), s("mallory"))]);
+    let err = user().write_attributes(&mut item).unwrap_err();
+    assert_eq!(err.path().to_string(), "created_by");
+    assert!(matches!(err.kind(), EncodeErrorKind::Invalid(_)));
+    assert_eq!(item["created_by"], s("mallory"));
+
+    let mut item = Item::from([("username".to_owned(), s("mallory"))]);
+    let err = user().write_attributes(&mut item).unwrap_err();
+    assert_eq!(err.path().to_string(), "username");
+    assert_eq!(item["username"], s("mallory"));
+
+    let mut item = Item::from([("balance".to_owned(), s("0.00"))]);
+    let err = user().write_attributes(&mut item).unwrap_err();
+    assert_eq!(err.path().to_string(), "balance", "`with` fields too");
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub use core::default::Default;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 pub use std::string::String;
 pub use std::vec::Vec;
 
@@ -88,8 +89,7 @@ where
     F: FnOnce(A) -> R,
 {
     let value = T::ret(to(T::arg(value))).map_err(|e| e.in_field(name))?;
-    item.insert(String::from(name), value);
-    Ok(())
+    insert_new(item, name, value)
 }
 
 /// The signature `module::to_attribute` must have for a field of type `Self`.
@@ -245,10 +245,154 @@ pub fn write_field<T: IntoAttribute + ?Sized>(
     value: &T,
 ) -> Result<(), EncodeError> {
     if !value.is_absent() {
-        item.insert(
-            String::from(name),
-            value.to_attribute().map_err(|e| e.in_field(name))?,
-        );
+        let value = value.to_attribute().map_err(|e| e.in_field(name))?;
+        insert_new(item, name, value)?;
     }
     Ok(())
+}
+
+/// Inserts an attribute the struct writes, refusing to replace one already in
+/// the map. The derive refuses two fields of one name at compile time, flattened
+/// structs included; this catches what it cannot see (a hand-written
+/// `AttributeMap`, a map filled before `write_attributes`).
+#[inline]
+fn insert_new(
+    item: &mut Item,
+    name: &'static str,
+    value: AttributeValue,
+) -> Result<(), EncodeError> {
+    match item.entry(String::from(name)) {
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+            Ok(())
+        }
+        Entry::Occupied(_) => Err(written_twice(name)),
+    }
+}
+
+#[cold]
+fn written_twice(name: &str) -> EncodeError {
+    EncodeError::invalid(
+        "the item already holds an attribute of this name (a flattened struct writes it too); \
+         each attribute is written once",
+    )
+    .in_field(name)
+}
+
+/// A struct stored inline in another with `#[dynamo(flatten)]`: every struct
+/// deriving `DynamoAttribute` or `DynamoItem`.
+///
+/// The derive reaches a flattened type only through this trait (its fields,
+/// names, reads and writes), each use spanned at the field's type, so a type
+/// that is not a derived struct is one error there.
+#[diagnostic::on_unimplemented(
+    message = "`flatten` needs a struct deriving `DynamoAttribute`; `{Self}` is not one",
+    label = "not a struct deriving `DynamoAttribute`",
+    note = "a flattened field's attributes are stored inline, beside the item's own: derive `DynamoAttribute` on the type, or remove `flatten` to store the field as one attribute"
+)]
+pub trait Flatten: Sized {
+    /// The typed paths of its fields (`{Type}Fields`).
+    type Fields: Copy + 'static;
+    /// Their value.
+    const FIELDS: Self::Fields;
+    /// [`AttributeMap::ATTRIBUTE_NAMES`].
+    const ATTRIBUTE_NAMES: &'static [&'static str];
+    /// [`AttributeMap::write_attributes`].
+    fn write_attributes(&self, item: &mut Item) -> Result<(), EncodeError>;
+    /// [`AttributeMap::read_attributes`].
+    fn read_attributes(item: &mut Item) -> Result<Self, DecodeError>;
+}
+
+/// The names of `parts`, one after the other; `N` is their total count.
+pub const fn concat_names<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut at = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            out[at] = parts[part][i];
+            at += 1;
+            i += 1;
+        }
+        part += 1;
+    }
+    out
+}
+
+/// The index in `first` of the first name that `second` holds too.
+pub const fn first_shared(first: &[&str], second: &[&str]) -> Option<usize> {
+    let mut i = 0;
+    while i < first.len() {
+        let mut j = 0;
+        while j < second.len() {
+            if str_eq(first[i], second[j]) {
+                return Some(i);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A message assembled in const context, where `format!` is not available,
+/// for the derive's compile-time checks (`panic!("{}", message.as_str())`).
+pub struct ConstMessage {
+    bytes: [u8; 1024],
+    len: usize,
+}
+
+impl ConstMessage {
+    /// An empty message.
+    pub const fn new() -> Self {
+        ConstMessage {
+            bytes: [0; 1024],
+            len: 0,
+        }
+    }
+
+    /// The message with `text` appended (whole, or not at all when full).
+    pub const fn push(mut self, text: &str) -> Self {
+        let text = text.as_bytes();
+        if self.len + text.len() > self.bytes.len() {
+            return self;
+        }
+        let mut i = 0;
+        while i < text.len() {
+            self.bytes[self.len + i] = text[i];
+            i += 1;
+        }
+        self.len += text.len();
+        self
+    }
+
+    /// The text.
+    pub const fn as_str(&self) -> &str {
+        match core::str::from_utf8(self.bytes.split_at(self.len).0) {
+            Ok(text) => text,
+            Err(_) => "",
+        }
+    }
+}
+
+impl Default for ConstMessage {
+    fn default() -> Self {
+        Self::new()
+    }
 }

@@ -162,8 +162,16 @@ pub trait AttributeMap: Sized {
         Ok(item)
     }
 
-    /// The top-level attribute names it writes, in field order.
-    fn attribute_names(out: &mut Vec<&'static str>);
+    /// The top-level attribute names it writes, in field order: a flattened
+    /// struct's names in its place. Empty when they are only known at run time
+    /// ([`Document`](crate::Document)).
+    const ATTRIBUTE_NAMES: &'static [&'static str];
+
+    /// Appends [`ATTRIBUTE_NAMES`](Self::ATTRIBUTE_NAMES) to `out`.
+    #[inline]
+    fn attribute_names(out: &mut Vec<&'static str>) {
+        out.extend_from_slice(Self::ATTRIBUTE_NAMES);
+    }
 }
 
 // ---------------------------------------------------------------- helpers

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 
-use super::{Fallback, FieldGen, Gen, companion_ident};
+use super::{Fallback, FieldGen, Gen, respan};
 
 impl<'a> Gen<'a> {
     /// The `{Type}Fields` struct of typed attribute paths and `HasFields`.
@@ -12,28 +13,31 @@ impl<'a> Gen<'a> {
         let p = &self.p;
         let ident = self.cont.ident;
         let vis = self.cont.vis;
-        let fields_ident = companion_ident(self.cont.attrs.fields.as_ref(), ident, "Fields");
+        let fields_ident = self.fields_ident();
         let visible: Vec<&FieldGen<'_, '_>> = gens
             .iter()
             .filter(|fg| fg.field.attrs.skip.is_none())
             .collect();
         let members = visible.iter().map(|fg| fg.field.ident);
-        let members2 = members.clone();
+        // A flattened struct's paths are held by reference: the field stays
+        // `Sized` and `Copy` whatever the type, so a type that is not a
+        // derived struct is reported once, through `Flatten` (see `attribute_map`).
         let types = visible.iter().map(|fg| {
             let ty = &fg.field.ty;
             if fg.field.attrs.flatten.is_some() {
-                quote!(<#ty as #p::HasFields>::Fields)
+                respan(quote!(&'static <#ty as #p::Flatten>::Fields), ty.span())
             } else {
                 quote!(#p::Field<#ty>)
             }
         });
-        let values = visible.iter().map(|fg| {
+        let inits = visible.iter().map(|fg| {
             let ty = &fg.field.ty;
+            let member = fg.field.ident;
             let name = &fg.name;
             if fg.field.attrs.flatten.is_some() {
-                quote!(<#ty as #p::HasFields>::FIELDS)
+                respan(quote!(#member: &<#ty as #p::Flatten>::FIELDS), ty.span())
             } else {
-                quote!(#p::Field::new(#name))
+                quote!(#member: #p::Field::new(#name))
             }
         });
         let docs = visible.iter().map(|fg| {
@@ -68,7 +72,7 @@ impl<'a> Gen<'a> {
             #[automatically_derived]
             impl #p::HasFields for #ident {
                 type Fields = #fields_ident;
-                const FIELDS: #fields_ident = #fields_ident { #(#members2: #values,)* };
+                const FIELDS: #fields_ident = #fields_ident { #(#inits,)* };
             }
 
             impl #ident {

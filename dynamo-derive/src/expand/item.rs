@@ -5,14 +5,14 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use super::{Fallback, Gen, companion_ident};
+use super::{Fallback, Gen};
 use crate::ast::Field;
 
 impl<'a> Gen<'a> {
     pub(super) fn item_impl(&self) -> TokenStream {
         let Gen { p, this, .. } = self;
         let ident = self.cont.ident;
-        let key_ident = companion_ident(self.cont.attrs.key.as_ref(), ident, "Key");
+        let key_ident = self.key_ident();
         let table_name = match &self.cont.attrs.table {
             Some(table) => table.value(),
             None => crate::case::snake_case(&ident.unraw().to_string()),

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
-use super::{Fallback, Gen, code_list, companion_ident};
+use super::{Fallback, Gen, code_list};
 use crate::check;
 
 impl<'a> Gen<'a> {
@@ -14,7 +14,7 @@ impl<'a> Gen<'a> {
         let Gen { p, item, .. } = self;
         let ident = self.cont.ident;
         let vis = self.cont.vis;
-        let key_ident = companion_ident(self.cont.attrs.key.as_ref(), ident, "Key");
+        let key_ident = self.key_ident();
         let keys = self.key_fields();
         let members: Vec<&Ident> = keys.iter().map(|field| field.ident).collect();
         let types: Vec<&Type> = keys.iter().map(|field| &field.ty).collect();

@@ -204,6 +204,16 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// `{Type}Key`, or the name `key = ...` chose.
+    fn key_ident(&self) -> Ident {
+        companion_ident(self.cont.attrs.key.as_ref(), self.cont.ident, "Key")
+    }
+
+    /// `{Type}Fields`, or the name `fields = ...` chose.
+    fn fields_ident(&self) -> Ident {
+        companion_ident(self.cont.attrs.fields.as_ref(), self.cont.ident, "Fields")
+    }
+
     fn field_gens<'f>(&self, fields: &'f [Field<'a>]) -> Vec<FieldGen<'f, 'a>> {
         let projection = self.cont.attrs.projection_of.is_some();
         fields
