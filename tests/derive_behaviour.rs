@@ -430,10 +430,12 @@ fn keys() {
 #[test]
 fn versions() {
     let mut user = user();
-    assert_eq!(user.version(), 3);
-    user.set_version(4);
+    assert_eq!(user.version(), Ok(3));
+    assert_eq!(user.set_version(4), Ok(()));
     assert_eq!(user.version, 4);
-    user.set_version(u64::MAX);
+    assert_eq!(User::VERSION_MAX, u64::from(u32::MAX));
+    let err = user.set_version(u64::from(u32::MAX) + 1).unwrap_err();
+    assert_eq!(err.path().to_string(), "version");
     assert_eq!(user.version, 4, "a version that does not fit is not stored");
 
     #[derive(DynamoItem)]
@@ -443,13 +445,174 @@ fn versions() {
         id: u64,
     }
     let mut plain = Plain { id: 1 };
-    assert_eq!(plain.version(), 0);
-    plain.set_version(9);
+    assert_eq!(plain.version(), Ok(0));
+    assert_eq!(plain.set_version(9), Ok(()));
     assert_eq!(plain.id, 1);
+    assert_eq!(Plain::VERSION_MAX, u64::MAX);
     assert_eq!(Plain::key(1), plain.key());
     assert_eq!(PlainKey::from(1), plain.key());
     assert_eq!(Plain::SCHEMA.range_key, None);
     assert_eq!(Plain::SCHEMA.version_attribute, None);
+}
+
+/// A version of a signed type, behind an alias: the type is checked by its
+/// `VersionNumber` impl, not by its spelling.
+type Revision = i16;
+
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "signed")]
+struct Signed {
+    #[dynamo(hash_key)]
+    id: String,
+    #[dynamo(version)]
+    revision: Revision,
+}
+
+#[test]
+fn version_fields_of_any_integer_type() {
+    let mut item = Signed {
+        id: "a".into(),
+        revision: -1,
+    };
+    let err = item.version().unwrap_err();
+    assert_eq!(
+        err.path().to_string(),
+        "revision",
+        "a negative version is an error"
+    );
+    assert_eq!(Signed::VERSION_MAX, 32_767);
+    assert!(item.set_version(32_768).is_err());
+    assert_eq!(item.set_version(7), Ok(()));
+    assert_eq!(item.revision, 7);
+}
+
+#[test]
+fn a_missing_version_reads_as_zero() {
+    // Written by another library: no version attribute, or NULL.
+    let item = Item::from([("id".to_owned(), s("a"))]);
+    assert_eq!(Signed::from_item(item.clone()).unwrap().revision, 0);
+    let mut null = item.clone();
+    null.insert("revision".into(), AttributeValue::Null(true));
+    assert_eq!(Signed::from_item(null).unwrap().revision, 0);
+    let mut removing = item.clone();
+    assert_eq!(Signed::read_attributes(&mut removing).unwrap().revision, 0);
+
+    // A stored version that is negative, too large or not whole is an error
+    // naming the attribute, never 0 and never truncated.
+    for stored in ["-3", "40000", "1.5", "x"] {
+        let mut bad = item.clone();
+        bad.insert("revision".into(), n(stored));
+        let err = Signed::from_item(bad).unwrap_err();
+        assert_eq!(err.path().to_string(), "revision", "{stored}");
+    }
+    let mut text = item;
+    text.insert("revision".into(), s("3"));
+    let err = Signed::from_item(text).unwrap_err();
+    assert_eq!((err.expected(), err.found()), (Some("N"), Some("S")));
+}
+
+/// Keys and times by their traits, not their spelling: a fixed-size binary key
+/// and a time to live behind an alias.
+type Expiry = u32;
+
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "blobs")]
+struct Blob16 {
+    #[dynamo(hash_key)]
+    digest: [u8; 16],
+    #[dynamo(range_key)]
+    part: [u8; 2],
+    #[dynamo(ttl)]
+    expires: Expiry,
+}
+
+#[test]
+fn byte_array_keys() {
+    assert_eq!(Blob16::SCHEMA.hash_key.scalar_type, ScalarType::B);
+    assert_eq!(
+        Blob16::SCHEMA.range_key.map(|k| k.scalar_type),
+        Some(ScalarType::B)
+    );
+    assert_eq!(Blob16::SCHEMA.ttl_attribute, Some("expires"));
+    let blob = Blob16 {
+        digest: [7; 16],
+        part: [0, 1],
+        expires: 1_700_000_000,
+    };
+    let item = blob.to_item().unwrap();
+    assert_eq!(item["digest"], AttributeValue::B(vec![7; 16].into()));
+    let key = blob.key().to_key_item().unwrap();
+    assert_eq!(key["part"], AttributeValue::B(vec![0, 1].into()));
+    assert_eq!(Blob16::from_item(item).unwrap(), blob);
+    assert_eq!(Blob16::key([7; 16], [0, 1]), blob.key());
+}
+
+/// Sparse indexes: an `Option` index key leaves the item out of the index
+/// when it is `None` (the attribute is not written).
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "orders")]
+#[dynamo(gsi(OpenOrders, hash = open_since, projection = keys_only))]
+#[dynamo(gsi(ByCourier, hash = courier, range = delivered_at))]
+#[dynamo(lsi(ByRefund, range = refunded_at))]
+struct Order {
+    #[dynamo(hash_key)]
+    customer: String,
+    #[dynamo(range_key)]
+    id: u64,
+    open_since: Option<i64>,
+    courier: Option<String>,
+    delivered_at: Option<u64>,
+    refunded_at: Option<String>,
+}
+
+#[test]
+fn sparse_index_keys() {
+    fn index_types<I: QueryTarget<Item = Order, Hash = H, Range = R>, H, R>() {}
+    index_types::<OpenOrders, i64, NoRange>();
+    index_types::<ByCourier, String, u64>();
+    index_types::<ByRefund, String, String>();
+    assert_eq!(
+        OpenOrders::SCHEMA.hash_key,
+        KeyAttribute {
+            name: "open_since",
+            scalar_type: ScalarType::N
+        }
+    );
+    assert_eq!(
+        ByCourier::SCHEMA.range_key,
+        Some(KeyAttribute {
+            name: "delivered_at",
+            scalar_type: ScalarType::N
+        })
+    );
+    assert_eq!(
+        ByRefund::SCHEMA.range_key.map(|k| k.scalar_type),
+        Some(ScalarType::S)
+    );
+
+    let closed = Order {
+        customer: "ann".into(),
+        id: 1,
+        open_since: None,
+        courier: None,
+        delivered_at: None,
+        refunded_at: None,
+    };
+    let item = closed.to_item().unwrap();
+    for key in ["open_since", "courier", "delivered_at", "refunded_at"] {
+        assert!(!item.contains_key(key), "{key}: `None` is not in the index");
+    }
+    assert_eq!(Order::from_item(item).unwrap(), closed);
+
+    let open = Order {
+        open_since: Some(1_700_000_000),
+        courier: Some("bob".into()),
+        ..closed
+    };
+    let item = open.to_item().unwrap();
+    assert_eq!(item["open_since"], n("1700000000"));
+    assert_eq!(item["courier"], s("bob"));
+    assert_eq!(Order::from_item(item).unwrap(), open);
 }
 
 #[test]

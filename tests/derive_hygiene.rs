@@ -160,7 +160,7 @@ fn round_trips_in_a_hostile_scope() {
     assert_eq!(item["blob"], AttributeValue::B(vec![1, 2, 3].into()));
     assert_eq!(Thing::from_item(item.clone()).unwrap(), original);
     assert_eq!(original.key(), Thing::key("a", 1));
-    assert_eq!(original.version(), 1);
+    assert_eq!(original.version(), Ok(1));
     assert_eq!(
         ByKind::SCHEMA.projection,
         dynamo_orm::Projection::Include(&["name"])

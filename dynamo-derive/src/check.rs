@@ -227,7 +227,13 @@ fn check_keys(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
             (None, Some(_)) => "range key",
             (None, None) => continue,
         };
-        if let Some(reason) = non_key_reason(&field.ty) {
+        let reason = match option_inner(&field.ty) {
+            Some(_) => Some(
+                "a table key is always present, so it cannot be an `Option` (a secondary index key can: that makes a sparse index)",
+            ),
+            None => non_key_reason(&field.ty),
+        };
+        if let Some(reason) = reason {
             cx.error_spanned_by(&field.ty, key_type_message(&field.ty, reason));
         }
         let forbidden: [(&Option<Flag>, &str); 5] = [
@@ -277,15 +283,6 @@ fn check_version_and_ttl(cx: &Ctxt, fields: &[Field<'_>]) {
                 ),
                 None => version = Some(field),
             }
-            if !is_integer(&field.ty) {
-                cx.error_spanned_by(
-                    &field.ty,
-                    format!(
-                        "the `version` field must have an integer type (i8..i128, u8..u128, isize, usize), not `{}`",
-                        type_text(&field.ty)
-                    ),
-                );
-            }
         }
         if let Some(flag) = &field.attrs.ttl {
             match ttl {
@@ -297,15 +294,6 @@ fn check_version_and_ttl(cx: &Ctxt, fields: &[Field<'_>]) {
                     ),
                 ),
                 None => ttl = Some(field),
-            }
-            if !is_ttl_type(&field.ty) {
-                cx.error_spanned_by(
-                    &field.ty,
-                    format!(
-                        "the `ttl` field must be an integer (seconds since the Unix epoch), `SystemTime`, or an `Option` of those, not `{}`",
-                        type_text(&field.ty)
-                    ),
-                );
             }
         }
     }
@@ -452,13 +440,15 @@ fn check_index_key(cx: &Ctxt, cont: &Container<'_>, ident: &Ident) {
         );
         return;
     }
-    if let Some(reason) = non_key_reason(&field.ty) {
+    // An `Option` makes a sparse index: the scalar is inside.
+    let scalar = option_inner(&field.ty).unwrap_or(&field.ty);
+    if let Some(reason) = non_key_reason(scalar) {
         cx.error_spanned_by(
             ident,
             format!(
                 "field `{}`: {}",
                 ident.unraw(),
-                key_type_message(&field.ty, reason)
+                key_type_message(scalar, reason)
             ),
         );
     }
@@ -551,30 +541,22 @@ pub fn valid_name(name: &str) -> Result<(), String> {
 
 fn key_type_message(ty: &Type, reason: &str) -> String {
     format!(
-        "`{}` cannot be a key attribute: {reason}; DynamoDB keys are strings, numbers or binary (`Vec<u8>`)",
+        "`{}` cannot be a key attribute: {reason}; DynamoDB keys are strings, numbers or binary (`Vec<u8>`, `[u8; N]`)",
         type_text(ty)
     )
 }
 
-/// Why `ty` cannot be a key, when its spelling shows it. Other types are
-/// checked by the compiler through a `KeyScalar` bound.
+/// Why `ty` cannot be a key, for the types that never can and whose spelling
+/// shows it (a clearer message than the trait's). Everything else, arrays and
+/// lists included (`[u8; 16]` and `Vec<u8>` are binary keys), is left to the
+/// compiler, through `KeyScalar` / `IndexKey` bounds spanned at the type.
 pub fn non_key_reason(ty: &Type) -> Option<&'static str> {
     match ungroup(ty) {
         Type::Tuple(_) => Some("tuples are not scalars"),
-        Type::Array(_) | Type::Slice(_) => Some("arrays are lists, not scalars"),
         Type::Path(path) if path.qself.is_none() => {
             let segment = path.path.segments.last()?;
             match segment.ident.to_string().as_str() {
                 "bool" => Some("booleans cannot be keys"),
-                "Option" => Some("a key attribute is always present, so it cannot be an `Option`"),
-                "Vec"
-                    if type_args(segment)
-                        .first()
-                        .is_some_and(|arg| is_ident(arg, "u8")) =>
-                {
-                    None
-                }
-                "Vec" | "VecDeque" | "LinkedList" => Some("lists are not scalars"),
                 "HashMap" | "BTreeMap" => Some("maps are not scalars"),
                 "HashSet" | "BTreeSet" => Some("sets are not scalars"),
                 _ => None,
@@ -584,24 +566,14 @@ pub fn non_key_reason(ty: &Type) -> Option<&'static str> {
     }
 }
 
-const INTEGERS: &[&str] = &[
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
-];
-
-pub fn is_integer(ty: &Type) -> bool {
-    INTEGERS.iter().any(|int| is_ident(ty, int))
-}
-
-fn is_ttl_type(ty: &Type) -> bool {
-    let scalar = |ty: &Type| is_integer(ty) || is_ident(ty, "SystemTime");
-    if scalar(ty) {
-        return true;
-    }
+/// `T` when `ty` is spelled `Option<T>`.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
     match last_segment(ty) {
-        Some(segment) if segment.ident == "Option" => {
-            matches!(type_args(segment).as_slice(), [inner] if scalar(inner))
-        }
-        _ => false,
+        Some(segment) if segment.ident == "Option" => match type_args(segment).as_slice() {
+            [inner] => Some(inner),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -297,7 +297,7 @@ impl<'a, T: DynamoItem> PutItem<'a, T> {
             check_key_value(range, item.get(range))?;
         }
         let mut attrs = ExpressionAttributes::new();
-        let plan = VersionPlan::<T>::for_put(self.item.get(), self.version_check);
+        let plan = VersionPlan::<T>::for_put(self.item.get(), self.version_check)?;
         if let Some(plan) = &plan {
             item.insert(plan.attribute.to_owned(), plan.new_value());
         }
@@ -339,7 +339,9 @@ impl<'a, T: DynamoItem> PutItem<'a, T> {
         log_capacity(out.consumed_capacity());
         let version = plan.as_ref().map_or(0, |p| p.new_version);
         if let (ItemRef::Mut(target), Some(plan)) = (self.item, &plan) {
-            target.set_version(plan.new_version);
+            // As before: a new version that does not fit the field is not
+            // stored in the item (the write rules are to refuse it before sending).
+            let _ = target.set_version(plan.new_version);
         }
         let old = match out.attributes {
             Some(a) if !a.is_empty() => Some(T::from_item(a)?),
@@ -393,7 +395,10 @@ impl<T: DynamoItem> Table<T> {
     pub fn delete_item(&self, item: &T) -> DeleteItem<'_, T> {
         let mut d = self.delete(item.key());
         if T::SCHEMA.version_attribute.is_some() {
-            d.expected_version = Some(item.version());
+            match item.version() {
+                Ok(version) => d.expected_version = Some(version),
+                Err(e) => d.key = Err(e.into()),
+            }
         }
         d
     }
@@ -671,11 +676,12 @@ impl<T: DynamoItem> Table<T> {
             return_new: false,
         };
         if version_attr.is_some() {
-            req.expected_version = Some(before.version());
+            req.expected_version = Some(before.version()?);
         }
         let out = req.send().await?;
         if version_attr.is_some() {
-            after.set_version(out.version);
+            // As in `put`: a version that does not fit is not stored.
+            let _ = after.set_version(out.version);
         }
         Ok(true)
     }

@@ -5,7 +5,7 @@
 //! inferring: `.range_eq(6)` on a `u32` sort key picks `u32`, where
 //! `impl Into<u32>` would fall back to `i32` and fail.
 
-use crate::schema::NoRange;
+use crate::schema::{NoRange, ScalarType};
 use crate::value::KeyScalar;
 
 /// A value usable where a key of type `K` is expected.
@@ -61,6 +61,17 @@ impl KeyArg<Vec<u8>> for &[u8] {
     fn into_key(self) -> Vec<u8> {
         self.to_vec()
     }
+}
+
+/// A fixed-size byte array is a binary key (`B`), like `Vec<u8>`: a 16-byte
+/// id, a hash.
+///
+/// ```
+/// use dynamo_orm::{KeyScalar, ScalarType};
+/// assert_eq!(<[u8; 16] as KeyScalar>::SCALAR_TYPE, ScalarType::B);
+/// ```
+impl<const N: usize> KeyScalar for [u8; N] {
+    const SCALAR_TYPE: ScalarType = ScalarType::B;
 }
 
 /// Any value is accepted where there is no sort key, so that a range condition

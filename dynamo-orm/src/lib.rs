@@ -66,8 +66,9 @@ pub use query::{IndexHandle, Query};
 pub use read::{Cursor, Page};
 pub use scan::Scan;
 pub use schema::{
-    DynamoItem, HasFields, Index, IndexKind, IndexSchema, KeyAttribute, NoRange, PrimaryIndex,
-    PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, SortKey, TableSchema,
+    DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
+    PrimaryIndex, PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, SortKey,
+    TableSchema, TimeToLive, VersionNumber,
 };
 pub use table::{KeyNames, Table};
 pub use transact::{TransactGet, TransactGetResult, TransactWrite, TxHandle};

@@ -39,16 +39,19 @@ fn number(n: u64) -> AttributeValue {
 }
 
 impl<T: DynamoItem> VersionPlan<T> {
-    /// For a put of `item`: `None` when the type has no version field.
-    pub(crate) fn for_put(item: &T, check: bool) -> Option<Self> {
-        let attribute = T::SCHEMA.version_attribute?;
-        let current = item.version();
-        Some(Self {
+    /// For a put of `item`: `None` when the type has no version field; an
+    /// error when the item's version field holds a negative number.
+    pub(crate) fn for_put(item: &T, check: bool) -> Result<Option<Self>> {
+        let Some(attribute) = T::SCHEMA.version_attribute else {
+            return Ok(None);
+        };
+        let current = item.version()?;
+        Ok(Some(Self {
             attribute,
             expected: check.then_some(current),
             new_version: current.saturating_add(1),
             _item: PhantomData,
-        })
+        }))
     }
 
     /// For update/delete by key: the caller must say which version they expect

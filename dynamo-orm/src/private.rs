@@ -3,8 +3,9 @@
 pub use crate::error::{DecodeError, EncodeError};
 pub use crate::expr::{AttrKind, ExactKind, Field, ListKind};
 pub use crate::schema::{
-    DynamoItem, HasFields, Index, IndexKind, IndexSchema, KeyAttribute, NoRange, PrimaryKey,
-    Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema,
+    DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
+    PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema, TimeToLive,
+    VersionNumber,
 };
 pub use crate::value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, SetElement};
 pub use crate::{AttributeValue, Item};
@@ -189,6 +190,60 @@ pub fn read_key<T: FromAttribute>(item: &Item, name: &str) -> Result<T, DecodeEr
         None => Err(DecodeError::missing(name)),
     }
 }
+
+/// Reads the `#[dynamo(version)]` field: a missing (or `NULL`) attribute is
+/// version 0, as items written by other libraries have none; a stored version
+/// that is negative, not a whole number or too large for the field is an
+/// error naming the attribute (never 0, never truncated).
+///
+/// The functions are the field type's `VersionNumber` ones, passed in so the
+/// derive names the trait only through `<T as VersionNumber>::...` paths.
+#[inline]
+pub fn read_version<V: FromAttribute>(
+    value: Option<AttributeValue>,
+    name: &str,
+    from_version: fn(u64) -> Option<V>,
+    to_version: fn(V) -> Option<u64>,
+) -> Result<V, DecodeError> {
+    let version = match value {
+        None | Some(AttributeValue::Null(_)) => 0,
+        Some(v) => {
+            let stored = V::from_attribute(v).map_err(|e| e.in_field(name))?;
+            to_version(stored).ok_or_else(|| {
+                DecodeError::invalid("a version of 0 or more", "a negative number").in_field(name)
+            })?
+        }
+    };
+    // Back from the `u64` (the type is `Copy`, this avoids asking it here).
+    from_version(version).ok_or_else(|| DecodeError::missing(name))
+}
+
+/// `DynamoItem::version` of a type with a version field: its value as a `u64`
+/// (`None` when negative).
+#[inline]
+pub fn version_of(version: Option<u64>, name: &'static str) -> Result<u64, EncodeError> {
+    version.ok_or_else(|| EncodeError::invalid("a version cannot be negative").in_field(name))
+}
+
+/// `DynamoItem::set_version` of a type with a version field: `version` in the
+/// field's type (`None` when it does not fit, `max` being the largest that does).
+#[inline]
+pub fn version_in<V>(
+    value: Option<V>,
+    version: u64,
+    max: u64,
+    name: &'static str,
+) -> Result<V, EncodeError> {
+    value.ok_or_else(|| {
+        EncodeError::invalid(format!(
+            "version {version} does not fit the field's type (at most {max})"
+        ))
+        .in_field(name)
+    })
+}
+
+/// Checks that the `#[dynamo(ttl)]` field's type is a time to live.
+pub const fn assert_time_to_live<T: TimeToLive + ?Sized>() {}
 
 /// The error of a unit enum read from a string that names no variant.
 #[cold]

@@ -114,8 +114,14 @@ impl<'a> TransactWrite<'a> {
             ItemRef::Shared(t) => *t as &T,
             ItemRef::Mut(t) => &**t,
         };
-        let plan = VersionPlan::<T>::for_put(value, true);
+        let (plan, plan_error) = match VersionPlan::<T>::for_put(value, true) {
+            Ok(plan) => (plan, None),
+            Err(e) => (None, Some(e)),
+        };
         let built = (|| {
+            if let Some(e) = plan_error {
+                return Err(e);
+            }
             let mut encoded = value.to_item()?;
             let names = table.key_names();
             check_key_value(&names.hash, encoded.get(&names.hash))?;
@@ -147,8 +153,10 @@ impl<'a> TransactWrite<'a> {
         self.push(target, item_result);
         if let (ItemRef::Mut(target), Some(plan)) = (item, plan) {
             let new_version = plan.new_version;
-            self.on_success
-                .push(Box::new(move || target.set_version(new_version)));
+            // As in `Table::put`: a version that does not fit is not stored.
+            self.on_success.push(Box::new(move || {
+                let _ = target.set_version(new_version);
+            }));
         }
         self
     }
@@ -247,9 +255,18 @@ impl<'a> TransactWrite<'a> {
     }
 
     /// Deletes a loaded item, checking its version when the type has one.
-    pub fn delete_item<T: DynamoItem>(self, table: &Table<T>, item: &T) -> Self {
-        let expected = T::SCHEMA.version_attribute.map(|_| item.version());
-        self.delete_inner(table, item.key(), None, expected)
+    pub fn delete_item<T: DynamoItem>(mut self, table: &Table<T>, item: &T) -> Self {
+        let expected = T::SCHEMA
+            .version_attribute
+            .map(|_| item.version())
+            .transpose();
+        match expected {
+            Ok(expected) => self.delete_inner(table, item.key(), None, expected),
+            Err(e) => {
+                self.push(None, Err(e.into()));
+                self
+            }
+        }
     }
 
     fn delete_inner<T: DynamoItem>(

@@ -129,7 +129,7 @@ pub trait FromAttribute: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a DynamoDB key attribute",
     label = "key attributes must be strings, numbers or binary",
-    note = "DynamoDB keys are scalars: S (String, Uuid, dates, unit enums), N (integers, floats, Decimal) or B (Vec<u8>, Bytes); bool, Option, lists, maps and sets cannot be keys"
+    note = "DynamoDB keys are scalars: S (String, Uuid, dates, unit enums), N (integers, floats, Decimal) or B (Vec<u8>, [u8; N], Bytes); bool, lists, maps and sets cannot be keys, and only a secondary index key can be an `Option` (a sparse index)"
 )]
 pub trait KeyScalar: IntoAttribute + FromAttribute {
     /// The key's DynamoDB type.

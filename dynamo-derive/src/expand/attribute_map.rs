@@ -13,6 +13,7 @@ use syn::Type;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
+use super::item::version_number;
 use super::{Fallback, FieldGen, Gen, respan};
 
 impl<'a> Gen<'a> {
@@ -218,6 +219,10 @@ impl<'a> Gen<'a> {
             let read = quote_spanned!(module.span()=> #p::#read::<#ty, _, _, _>);
             let from = quote_spanned!(module.span()=> #module::from_attribute);
             quote!(#read(#value, #name, #from)?)
+        } else if field.attrs.version.is_some() {
+            let from_version = version_number(p, ty, quote!(from_version));
+            let to_version = version_number(p, ty, quote!(to_version));
+            quote!(#p::read_version(#value, #name, #from_version, #to_version)?)
         } else if field.attrs.default.is_some() {
             let read = quote_spanned!(ty.span()=> #p::read_field_or_default::<#ty>);
             quote!(#read(#value, #name)?)

@@ -1,8 +1,9 @@
 //! One marker type per secondary index, with its `QueryTarget` and `Index` impls.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::quote;
 
+use super::item::index_scalar;
 use super::{Fallback, Gen};
 use crate::attr::{self, IndexKind};
 use crate::check;
@@ -40,7 +41,9 @@ impl<'a> Gen<'a> {
             let Some(hash) = hash else {
                 continue;
             };
-            let hash_ty = &hash.ty;
+            // An index key may be an `Option` (a sparse index): its type in the
+            // index is the inner scalar, through `IndexKey` (spanned at the field).
+            let hash_ty = index_scalar(p, &hash.ty);
             let hash_name = &hash.name;
             let hash_key = quote! {
                 #p::KeyAttribute {
@@ -50,8 +53,8 @@ impl<'a> Gen<'a> {
             };
             let (range_ty, range_key) = match range {
                 Some(range) => {
-                    let attribute = self.key_attribute(range);
-                    (range.ty.to_token_stream(), quote!(#p::Some(#attribute)))
+                    let attribute = self.index_key_attribute(range);
+                    (index_scalar(p, &range.ty), quote!(#p::Some(#attribute)))
                 }
                 None => (quote!(#p::NoRange), quote!(#p::None)),
             };

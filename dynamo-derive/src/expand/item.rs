@@ -5,7 +5,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use super::{Fallback, Gen};
+use super::{Fallback, Gen, respan};
 use crate::ast::Field;
 
 impl<'a> Gen<'a> {
@@ -54,24 +54,39 @@ impl<'a> Gen<'a> {
         let key_members = keys.iter().map(|field| field.ident);
         let version = self.cont.version().map(|field| {
             let member = field.ident;
+            let name = &field.name;
+            // Every use of the type's `VersionNumber` impl is the same path at
+            // the same place: a type without one is a single error.
+            let number = |item: TokenStream| version_number(p, &field.ty, item);
+            let max = number(quote!(MAX));
+            let to_version = number(quote!(to_version));
+            let from_version = number(quote!(from_version));
             quote! {
+                const VERSION_MAX: ::core::primitive::u64 = #max;
+
                 #[inline]
-                fn version(&self) -> ::core::primitive::u64 {
-                    match #p::TryFrom::try_from(#this.#member) {
-                        #p::Ok(__version) => __version,
-                        #p::Err(_) => 0,
-                    }
+                fn version(&self) -> #p::Result<::core::primitive::u64, #p::EncodeError> {
+                    #p::version_of(#to_version(#this.#member), #name)
                 }
 
                 #[inline]
-                fn set_version(&mut self, __version: ::core::primitive::u64) {
-                    if let #p::Ok(__version) = #p::TryFrom::try_from(__version) {
-                        #this.#member = __version;
-                    }
+                fn set_version(
+                    &mut self,
+                    __version: ::core::primitive::u64,
+                ) -> #p::Result<(), #p::EncodeError> {
+                    #this.#member = #p::version_in(#from_version(__version), __version, #max, #name)?;
+                    #p::Ok(())
                 }
             }
         });
+        let ttl_check = self.cont.ttl().map(|field| {
+            let ty = &field.ty;
+            let check = quote_spanned!(ty.span()=> #p::assert_time_to_live::<#ty>());
+            quote!(const _: () = #check;)
+        });
         quote! {
+            #ttl_check
+
             #[automatically_derived]
             impl #p::DynamoItem for #ident {
                 type Key = #key_ident;
@@ -109,7 +124,8 @@ impl<'a> Gen<'a> {
         hash.take(1).chain(range.take(1)).collect()
     }
 
-    /// `KeyAttribute { name, scalar_type }`; the `KeyScalar` bound is spanned at the field's type.
+    /// `KeyAttribute { name, scalar_type }` of the table's range key; the
+    /// `KeyScalar` bound is spanned at the field's type.
     pub(super) fn key_attribute(&self, field: &Field<'_>) -> TokenStream {
         let p = &self.p;
         let ty = &field.ty;
@@ -117,6 +133,26 @@ impl<'a> Gen<'a> {
         let scalar_type = quote_spanned!(ty.span()=> <#ty as #p::KeyScalar>::SCALAR_TYPE);
         quote!(#p::KeyAttribute { name: #name, scalar_type: #scalar_type })
     }
+
+    /// `KeyAttribute { name, scalar_type }` of an index's range key, which may
+    /// be an `Option` (a sparse index): the `IndexKey` bound is spanned at the type.
+    pub(super) fn index_key_attribute(&self, field: &Field<'_>) -> TokenStream {
+        let p = &self.p;
+        let ty = &field.ty;
+        let name = &field.name;
+        let scalar = index_scalar(p, ty);
+        quote!(#p::KeyAttribute { name: #name, scalar_type: <#scalar as #p::KeyScalar>::SCALAR_TYPE })
+    }
+}
+
+/// `<ty as VersionNumber>::item`, every token spanned at the type.
+pub(super) fn version_number(p: &TokenStream, ty: &syn::Type, item: TokenStream) -> TokenStream {
+    respan(quote!(<#ty as #p::VersionNumber>::#item), ty.span())
+}
+
+/// `<ty as IndexKey>::Scalar`: the key type of an index key field, spanned at it.
+pub(super) fn index_scalar(p: &TokenStream, ty: &syn::Type) -> TokenStream {
+    quote_spanned!(ty.span()=> <#ty as #p::IndexKey>::Scalar)
 }
 
 /// A `DynamoItem` impl with an empty schema.

@@ -1245,7 +1245,7 @@ impl<T: DynamoItem> BatchWriter<T> {
     /// ```
     pub async fn put(&mut self, item: &T) -> Result<()> {
         let map = item.to_item()?;
-        let version = item.version();
+        let version = item.version()?;
         let inner = &self.table.inner;
         self.engine
             .put(
@@ -1385,7 +1385,7 @@ impl MultiBatchWriter {
     /// ```
     pub async fn put_to<T: DynamoItem>(&mut self, table: &Table<T>, item: &T) -> Result<()> {
         let map = item.to_item()?;
-        let version = item.version();
+        let version = item.version()?;
         let inner = &table.inner;
         self.engine
             .put(
