@@ -208,6 +208,11 @@ impl Field<'_> {
     pub fn is_stored(&self) -> bool {
         self.attrs.skip.is_none() && self.attrs.flatten.is_none()
     }
+
+    /// Whether the field is the table's hash or range key.
+    pub fn is_table_key(&self) -> bool {
+        self.attrs.hash_key.is_some() || self.attrs.range_key.is_some()
+    }
 }
 
 /// `ty` with each `Self` replaced by `ident` (`Vec<Self>` becomes `Vec<Node>`).

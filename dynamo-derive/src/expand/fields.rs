@@ -26,6 +26,9 @@ impl<'a> Gen<'a> {
             let ty = &fg.field.ty;
             if fg.field.attrs.flatten.is_some() {
                 respan(quote!(&'static <#ty as #p::Flatten>::Fields), ty.span())
+            } else if fg.field.is_table_key() {
+                // Conditions read a key; updates refuse it (`UpdatePath`).
+                quote!(#p::Field<#ty, #p::Key>)
             } else {
                 quote!(#p::Field<#ty>)
             }

@@ -23,7 +23,7 @@ impl<'a> Gen<'a> {
             let ty = &field.ty;
             let read = quote_spanned!(member.span()=> <#item as #p::HasFields>::FIELDS.#member);
             // Spanned at the type, so "expected due to this" points at the field's type.
-            let field_ty = respan(quote!(#p::Field<#ty>), ty.span());
+            let field_ty = respan(quote!(#p::Field<#ty, _>), ty.span());
             quote! {
                 const #name: &'static ::core::primitive::str = {
                     let __field: #field_ty = #read;

@@ -1028,7 +1028,7 @@ impl<V: ?Sized> Path<V> {
 }
 
 /// The same builders on a top-level field; see [`Path`] for nested paths.
-impl<V: ?Sized> Field<V> {
+impl<V: ?Sized, K> Field<V, K> {
     /// `field = value`.
     ///
     /// ```
