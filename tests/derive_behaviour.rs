@@ -428,6 +428,65 @@ fn keys() {
 }
 
 #[test]
+fn keys_are_eq_and_hash_when_their_types_are() {
+    let mut seen = HashSet::new();
+    assert!(seen.insert(user().key()));
+    assert!(!seen.insert(User::key("john", 1_366_056_668)));
+    assert!(seen.insert(User::key("john", 1)));
+    fn eq_and_hash<K: Eq + std::hash::Hash>() {}
+    eq_and_hash::<UserKey>();
+    eq_and_hash::<Blob16Key>();
+
+    // A float key is only `PartialEq` (`HashSet<ScoreKey>` does not compile:
+    // tests/ui/keys/float_key_in_hash_set.rs).
+    #[derive(DynamoItem)]
+    #[dynamo(table = "scores")]
+    struct Score {
+        #[dynamo(hash_key)]
+        board: String,
+        #[dynamo(range_key)]
+        points: f64,
+    }
+    let key = Score::key("main", 1.5);
+    assert_eq!(key, ScoreKey::new("main", 1.5));
+    assert_ne!(key, Score::key("main", f64::NAN));
+}
+
+/// A type with a `key` method of its own names the generated constructor.
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "settings", key_fn = key_of)]
+struct Setting {
+    #[dynamo(hash_key)]
+    scope: String,
+    #[dynamo(range_key)]
+    name: String,
+    value: String,
+}
+
+impl Setting {
+    /// The setting's own key, `scope/name`.
+    fn key(&self) -> String {
+        format!("{}/{}", self.scope, self.name)
+    }
+}
+
+#[test]
+fn key_fn_renames_the_constructor() {
+    let setting = Setting {
+        scope: "ui".into(),
+        name: "theme".into(),
+        value: "dark".into(),
+    };
+    assert_eq!(setting.key(), "ui/theme", "the type's own method");
+    assert_eq!(
+        DynamoItem::key(&setting),
+        Setting::key_of("ui", "theme"),
+        "the generated constructor"
+    );
+    assert_eq!(Setting::key_of("ui", "theme").name, "theme");
+}
+
+#[test]
 fn versions() {
     let mut user = user();
     assert_eq!(user.version(), Ok(3));

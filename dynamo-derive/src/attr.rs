@@ -81,6 +81,7 @@ pub struct Container {
     pub crate_path: Option<syn::Path>,
     pub indexes: Vec<Index>,
     pub key: Option<Spanned<Ident>>,
+    pub key_fn: Option<Spanned<Ident>>,
     pub fields: Option<Spanned<Ident>>,
     pub projection_of: Option<Spanned<Type>>,
 }
@@ -115,6 +116,7 @@ const ITEM_KEYS: &[&str] = &[
     "gsi",
     "lsi",
     "key",
+    "key_fn",
     "fields",
 ];
 const ATTRIBUTE_KEYS: &[&str] = &["rename_all", "crate", "fields", "projection_of"];
@@ -207,6 +209,16 @@ impl Container {
                     value: ident,
                 };
                 set_once(cx, &mut self.key, meta, value);
+            }
+            "key_fn" => {
+                only_on(meta, derive, Derive::Item)?;
+                let ident = ident(meta, "key_fn = key_of")?;
+                let path = &meta.path;
+                let value = Spanned {
+                    tokens: quote!(#path = #ident),
+                    value: ident,
+                };
+                set_once(cx, &mut self.key_fn, meta, value);
             }
             "fields" => {
                 let ident = ident(meta, "fields = UserFields")?;

@@ -235,7 +235,7 @@ fn attribute_syntax() {
             #[dynamo(shards = 3)]
             struct User { #[dynamo(hash_key)] id: String }
         }),
-        "expected one of: table, rename_all, crate, gsi, lsi, key, fields",
+        "expected one of: table, rename_all, crate, gsi, lsi, key, key_fn, fields",
     );
     assert_one(
         item_errors(parse_quote! {

@@ -85,6 +85,19 @@ impl<'a> Gen<'a> {
             "The key of the [`{ident}`] with these key attributes ({}): what `get`, `delete` and `update` take.",
             code_list(&names)
         );
+        let key_fn = match &self.cont.attrs.key_fn {
+            Some(key_fn) => key_fn.value.clone(),
+            None => Ident::new("key", proc_macro2::Span::call_site()),
+        };
+        // `Eq` and `Hash` hold when every key type has them (a `f64` key has
+        // neither): a bound under `for<'x>` is not a global one, so an impl
+        // whose bound does not hold is simply not there, rather than an error.
+        let eq_bounds = types
+            .iter()
+            .map(|ty| quote!(for<'__x> &'__x #ty: ::core::cmp::Eq));
+        let hash_bounds = types
+            .iter()
+            .map(|ty| quote!(for<'__x> &'__x #ty: ::core::hash::Hash));
 
         let declaration = quote! {
             #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
@@ -109,8 +122,19 @@ impl<'a> Gen<'a> {
             impl #ident {
                 #[doc = #key_doc]
                 #[inline]
-                #vis fn key(#(#params),*) -> #key_ident {
+                #vis fn #key_fn(#(#params),*) -> #key_ident {
                     #key_ident::new(#(#members),*)
+                }
+            }
+
+            #[automatically_derived]
+            impl ::core::cmp::Eq for #key_ident where #(#eq_bounds,)* {}
+
+            #[automatically_derived]
+            impl ::core::hash::Hash for #key_ident where #(#hash_bounds,)* {
+                #[inline]
+                fn hash<__H: ::core::hash::Hasher>(&self, __state: &mut __H) {
+                    #(::core::hash::Hash::hash(&&self.#members, __state);)*
                 }
             }
 
