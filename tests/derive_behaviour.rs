@@ -9,8 +9,8 @@ use dynamo_orm::expr::Field;
 use dynamo_orm::{
     AttributeMap, AttributeValue, DecodeError, DecodeErrorKind, DynamoAttribute, DynamoItem,
     EncodeError, EncodeErrorKind, FromAttribute, HasFields, Index, IndexKind, IntoAttribute, Item,
-    KeyAttribute, KeyScalar, NoRange, PrimaryKey, Projection, ProjectionOf, QueryTarget,
-    ScalarType,
+    KeyAttribute, KeyScalar, NoRange, PrimaryIndex, PrimaryKey, Projection, ProjectionOf,
+    QueryTarget, ReadableFrom, ScalarType,
 };
 
 #[derive(DynamoAttribute, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -672,6 +672,22 @@ fn sparse_index_keys() {
     assert_eq!(item["open_since"], n("1700000000"));
     assert_eq!(item["courier"], s("bob"));
     assert_eq!(Order::from_item(item).unwrap(), open);
+}
+
+/// Compiles only when each of these reads is allowed; the reads an index
+/// cannot serve are compile errors (tests/ui/index/read_item_from_keys_only.rs).
+#[test]
+fn which_indexes_a_full_item_reads_from() {
+    fn readable<P: ReadableFrom<I>, I>() {}
+    readable::<User, PrimaryIndex<User>>();
+    readable::<User, ByScore>(); // projection `all`
+    readable::<UserSummary, ByEmail>(); // a projection reads any index
+    readable::<UserSummary, ByCity>();
+    readable::<dynamo_orm::Document, ByEmail>();
+    // Every field of `Order` but the keys is an `Option`: the keys are enough.
+    readable::<Order, OpenOrders>();
+    readable::<Order, ByCourier>();
+    readable::<Order, ByRefund>();
 }
 
 #[test]

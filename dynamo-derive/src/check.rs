@@ -566,6 +566,14 @@ pub fn non_key_reason(ty: &Type) -> Option<&'static str> {
     }
 }
 
+/// Whether `ty` is spelled as a set (`HashSet<T>`, `BTreeSet<T>`).
+pub fn is_set(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|segment| {
+        matches!(segment.ident.to_string().as_str(), "HashSet" | "BTreeSet")
+            && !segment.arguments.is_none()
+    })
+}
+
 /// `T` when `ty` is spelled `Option<T>`.
 pub fn option_inner(ty: &Type) -> Option<&Type> {
     match last_segment(ty) {

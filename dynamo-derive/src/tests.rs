@@ -595,3 +595,43 @@ fn types_print_as_written() {
         "std::time::SystemTime"
     );
 }
+
+#[test]
+fn readable_from_indexes_that_cover_the_required_fields() {
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(gsi(Covered, hash = email, projection = include(name)))]
+        #[dynamo(gsi(Short, hash = email, projection = keys_only))]
+        #[dynamo(gsi(Everything, hash = email))]
+        #[dynamo(gsi(NoAudit, hash = email, projection = include(name, nick)))]
+        struct User {
+            #[dynamo(hash_key)] id: String,
+            email: String,
+            name: String,
+            nick: Option<String>,
+            tags: HashSet<String>,
+            #[dynamo(default)] logins: u64,
+            #[dynamo(version)] v: u64,
+            #[dynamo(skip)] cache: u8,
+        }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    let readable = |marker: &str| code.contains(&format!("ReadableFrom<{marker}>forUser"));
+    assert!(readable("Covered"), "keys + name: every required field");
+    assert!(!readable("Short"), "`name` is missing");
+    assert!(readable("Everything"), "projection `all`");
+
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(gsi(ByEmail, hash = email, projection = include(note)))]
+        struct User {
+            #[dynamo(hash_key)] id: String,
+            email: String,
+            #[dynamo(with = m)] note: Option<String>,
+            #[dynamo(flatten)] audit: Audit,
+        }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(
+        !code.contains("ReadableFrom<ByEmail>forUser"),
+        "a flattened field is required and never projected by name"
+    );
+}

@@ -67,8 +67,8 @@ pub use read::{Cursor, Page};
 pub use scan::Scan;
 pub use schema::{
     DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
-    PrimaryIndex, PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, SortKey,
-    TableSchema, TimeToLive, VersionNumber,
+    PrimaryIndex, PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom, ScalarType,
+    SortKey, TableSchema, TimeToLive, VersionNumber,
 };
 pub use table::{KeyNames, Table};
 pub use transact::{TransactGet, TransactGetResult, TransactWrite, TxHandle};

@@ -4,8 +4,8 @@ pub use crate::error::{DecodeError, EncodeError};
 pub use crate::expr::{AttrKind, ExactKind, Field, Key, ListKind};
 pub use crate::schema::{
     DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
-    PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema, TimeToLive,
-    VersionNumber,
+    PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom, ScalarType, TableSchema,
+    TimeToLive, VersionNumber,
 };
 pub use crate::value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, SetElement};
 pub use crate::{AttributeValue, Item};

@@ -2,6 +2,7 @@
 //! indexes, version and TTL attributes, and the traits that tie a Rust type to it.
 
 use crate::Item;
+use crate::document::Document;
 use crate::error::{DecodeError, EncodeError};
 use crate::value::{AttributeMap, KeyScalar};
 
@@ -373,6 +374,56 @@ pub trait HasFields {
     /// Its value.
     const FIELDS: Self::Fields;
 }
+
+/// A type that a read from `I` (the table, [`PrimaryIndex`], or a secondary
+/// index marker) can produce: the index holds every attribute it needs.
+///
+/// - `T` from its table;
+/// - `T` from a secondary index with projection `all`, or whose projected
+///   attributes (the table's keys, the index's keys and the `include` list)
+///   cover every *required* field of `T`: every stored field except `Option`s,
+///   `default`s, sets (they read empty), the version (it reads 0) — a `flatten`
+///   or `with` field is required. The derive implements it per index;
+/// - a `#[dynamo(projection_of = T)]` struct from any of `T`'s indexes;
+/// - a [`Document`](crate::Document) from anything.
+///
+/// ```
+/// use dynamo_orm::{DynamoItem, PrimaryIndex, ReadableFrom};
+///
+/// #[derive(DynamoItem)]
+/// #[dynamo(table = "users", gsi(ByEmail, hash = email, projection = keys_only))]
+/// #[dynamo(gsi(ByCity, hash = city, projection = include(email)))]
+/// struct User {
+///     #[dynamo(hash_key)]
+///     username: String,
+///     email: String,
+///     city: String,
+///     bio: Option<String>,
+/// }
+///
+/// fn readable<P: ReadableFrom<I>, I>() {}
+/// readable::<User, PrimaryIndex<User>>();
+/// readable::<User, ByCity>(); // keys + email: every required field
+/// ```
+///
+/// ```compile_fail,E0277
+/// # use dynamo_orm::{DynamoItem, ReadableFrom};
+/// # #[derive(DynamoItem)]
+/// # #[dynamo(table = "users", gsi(ByEmail, hash = email, projection = keys_only))]
+/// # struct User { #[dynamo(hash_key)] username: String, email: String, city: String }
+/// # fn readable<P: ReadableFrom<I>, I>() {}
+/// readable::<User, ByEmail>(); // `city` is not in the index
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "index `{I}` does not project every attribute `{Self}` needs",
+    label = "`{Self}` cannot be read from `{I}`",
+    note = "read a projection with `.project::<P>()` (a `#[dynamo(projection_of = ...)]` struct of the attributes the index holds), or project more into the index (`projection = all`, or `include(...)` the missing fields)"
+)]
+pub trait ReadableFrom<I> {}
+
+impl<T: DynamoItem> ReadableFrom<PrimaryIndex<T>> for T {}
+
+impl<I> ReadableFrom<I> for Document {}
 
 /// A struct that reads a subset of `T`'s attributes (`#[dynamo(projection_of = T)]`).
 pub trait ProjectionOf<T: DynamoItem>: AttributeMap + Send + 'static {}

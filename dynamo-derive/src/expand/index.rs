@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::item::index_scalar;
 use super::{Fallback, Gen};
+use crate::ast::Field;
 use crate::attr::{self, IndexKind};
 use crate::check;
 
@@ -83,6 +84,12 @@ impl<'a> Gen<'a> {
                     hash.name
                 ),
             };
+            let readable = self.projects_required_fields(index, hash, range).then(|| {
+                quote! {
+                    #[automatically_derived]
+                    impl #p::ReadableFrom<#marker> for #ident {}
+                }
+            });
             declarations.extend(quote! {
                 #[derive(
                     ::core::fmt::Debug,
@@ -116,10 +123,60 @@ impl<'a> Gen<'a> {
                         projection: #projection,
                     };
                 }
+
+                #readable
             });
         }
         (declarations, impls)
     }
+
+    /// Whether the index holds every attribute a full item needs: with
+    /// projection `all`, or when the keys (the table's and the index's) and the
+    /// `include`d fields cover every required field. A field is required
+    /// unless it reads something when missing: an `Option`, a `default`, a set
+    /// (the empty set), the version (0), a `skip`ped one. A `flatten`ed or
+    /// `with` field is required. Spelling decides `Option` and sets, which errs
+    /// on the side of "required" (no impl) for an alias.
+    fn projects_required_fields(
+        &self,
+        index: &attr::Index,
+        hash: &Field<'_>,
+        range: Option<&Field<'_>>,
+    ) -> bool {
+        let included: Vec<&str> = match index.projection.as_ref().map(|p| &p.value) {
+            None | Some(attr::Projection::All) => return true,
+            Some(attr::Projection::KeysOnly) => Vec::new(),
+            Some(attr::Projection::Include(fields)) => fields
+                .iter()
+                .filter_map(|ident| self.cont.field(ident))
+                .map(|field| field.name.as_str())
+                .collect(),
+        };
+        let keys = self
+            .key_fields()
+            .into_iter()
+            .chain([hash])
+            .chain(range)
+            .map(|field| field.name.as_str());
+        let projected: Vec<&str> = keys.chain(included).collect();
+        self.cont
+            .fields()
+            .iter()
+            .filter(|field| is_required(field))
+            .all(|field| field.is_stored() && projected.contains(&field.name.as_str()))
+    }
+}
+
+/// Whether reading an item fails when the field's attribute is missing.
+fn is_required(field: &Field<'_>) -> bool {
+    let attrs = &field.attrs;
+    if attrs.skip.is_some() || attrs.default.is_some() || attrs.version.is_some() {
+        return false;
+    }
+    if attrs.flatten.is_some() || attrs.with.is_some() {
+        return true;
+    }
+    check::option_inner(&field.ty).is_none() && !check::is_set(&field.ty)
 }
 
 /// The marker types, without impls: code naming them still resolves.

@@ -36,6 +36,11 @@ impl<'a> Gen<'a> {
 
             #[automatically_derived]
             impl #p::ProjectionOf<#item> for #ident {}
+
+            // A projection reads what any of the item's indexes holds (its
+            // fields are the caller's choice of projected attributes).
+            #[automatically_derived]
+            impl<__I: #p::QueryTarget<Item = #item>> #p::ReadableFrom<__I> for #ident {}
         }
     }
 }
