@@ -1,7 +1,7 @@
 //! Re-exports and helpers for the derive macros' generated code. Not public API:
 //! it changes with the macros, which the runtime pins at an exact version.
 pub use crate::error::{DecodeError, EncodeError};
-pub use crate::expr::{AttrKind, ExactKind, Field, Key, ListKind};
+pub use crate::expr::{AttrKind, ExactKind, Field, Key, ListKind, Plain, Skipped};
 pub use crate::schema::{
     DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
     PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom, ScalarType, TableSchema,

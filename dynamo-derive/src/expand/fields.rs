@@ -14,17 +14,18 @@ impl<'a> Gen<'a> {
         let ident = self.cont.ident;
         let vis = self.cont.vis;
         let fields_ident = self.fields_ident();
-        let visible: Vec<&FieldGen<'_, '_>> = gens
-            .iter()
-            .filter(|fg| fg.field.attrs.skip.is_none())
-            .collect();
+        // Every field has an entry; a skipped one a hidden `Field<_, Skipped>`,
+        // so that a projection naming it can say so (see `projection`).
+        let visible: Vec<&FieldGen<'_, '_>> = gens.iter().collect();
         let members = visible.iter().map(|fg| fg.field.ident);
         // A flattened struct's paths are held by reference: the field stays
         // `Sized` and `Copy` whatever the type, so a type that is not a
         // derived struct is reported once, through `Flatten` (see `attribute_map`).
         let types = visible.iter().map(|fg| {
             let ty = &fg.field.ty;
-            if fg.field.attrs.flatten.is_some() {
+            if fg.field.attrs.skip.is_some() {
+                quote!(#p::Field<#ty, #p::Skipped>)
+            } else if fg.field.attrs.flatten.is_some() {
                 respan(quote!(&'static <#ty as #p::Flatten>::Fields), ty.span())
             } else if fg.field.is_table_key() {
                 // Conditions read a key; updates refuse it (`UpdatePath`).
@@ -37,7 +38,11 @@ impl<'a> Gen<'a> {
             let ty = &fg.field.ty;
             let member = fg.field.ident;
             let name = &fg.name;
-            if fg.field.attrs.flatten.is_some() {
+            if fg.field.attrs.skip.is_some() {
+                // Never an attribute: the name is only what the field would be stored as.
+                let name = syn::LitStr::new(&fg.field.name, proc_macro2::Span::call_site());
+                quote!(#member: #p::Field::new(#name))
+            } else if fg.field.attrs.flatten.is_some() {
                 respan(quote!(#member: &<#ty as #p::Flatten>::FIELDS), ty.span())
             } else {
                 quote!(#member: #p::Field::new(#name))
@@ -45,7 +50,11 @@ impl<'a> Gen<'a> {
         });
         let docs = visible.iter().map(|fg| {
             let field = fg.field;
-            if field.attrs.flatten.is_some() {
+            if field.attrs.skip.is_some() {
+                let doc = format!("`{}` is skipped: not stored.", field.ident.unraw());
+                return quote!(#[doc = #doc] #[doc(hidden)]);
+            }
+            let doc = if field.attrs.flatten.is_some() {
                 format!(
                     "The attributes of the flattened `{}`, stored inline.",
                     field.ident.unraw()
@@ -54,7 +63,8 @@ impl<'a> Gen<'a> {
                 format!("The `{}` attribute.", field.ident.unraw())
             } else {
                 format!("The `{}` attribute.", field.name)
-            }
+            };
+            quote!(#[doc = #doc])
         });
         let struct_doc = format!("Typed attribute paths of [`{ident}`].");
         let const_doc = format!(
@@ -66,7 +76,7 @@ impl<'a> Gen<'a> {
             #[allow(dead_code)]
             #vis struct #fields_ident {
                 #(
-                    #[doc = #docs]
+                    #docs
                     pub #members: #types,
                 )*
             }

@@ -56,6 +56,30 @@ pub enum Plain {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {}
 
+/// The attribute kind of the entry a derived `{Type}Fields` has for a
+/// `#[dynamo(skip)]` field: not stored, so conditions and updates refuse it.
+/// It is there so that a projection naming the field is told it is skipped.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Skipped {}
+
+/// The kinds of [`Field`]s that name a stored attribute: [`Plain`] and [`Key`].
+/// The condition builders take those.
+pub trait StoredKind {}
+impl StoredKind for Plain {}
+impl StoredKind for Key {}
+
+mod sealed {
+    /// Never implemented: the bound of the update impls of a skipped field,
+    /// whose message is the error.
+    #[diagnostic::on_unimplemented(
+        message = "a skipped field is not stored: an update cannot write it",
+        label = "a `#[dynamo(skip)]` field",
+        note = "store the field (remove its `#[dynamo(skip)]`), or write the attribute by name with `Update::set_raw`"
+    )]
+    pub trait NotSkipped {}
+}
+
 impl<V: ?Sized, A> Field<V, A> {
     /// A field stored under `name`.
     pub const fn new(name: &'static str) -> Self {
@@ -263,7 +287,8 @@ impl<V: ?Sized> IntoPath for &Path<V> {
 
 /// A path an update may write: a [`Path`], or a [`Field`] that is not a key
 /// attribute. The update builders ([`Update::set`](super::Update::set),
-/// `remove`, `add`, ...) take it, so an update of a key does not compile.
+/// `remove`, `add`, ...) take it, so an update of a key does not compile (nor
+/// of a skipped field's entry, refused through a bound with its own message).
 ///
 /// ```
 /// use dynamo_orm::expr::{Field, Path, Update};
@@ -280,6 +305,8 @@ pub trait UpdatePath: IntoPath {}
 
 impl<V: ?Sized> UpdatePath for Field<V, Plain> {}
 impl<V: ?Sized> UpdatePath for &Field<V, Plain> {}
+impl<V: ?Sized + sealed::NotSkipped> UpdatePath for Field<V, Skipped> {}
+impl<V: ?Sized + sealed::NotSkipped> UpdatePath for &Field<V, Skipped> {}
 impl<V: ?Sized> UpdatePath for Path<V> {}
 impl<V: ?Sized> UpdatePath for &Path<V> {}
 
