@@ -690,6 +690,143 @@ fn which_indexes_a_full_item_reads_from() {
     readable::<Order, ByRefund>();
 }
 
+/// A generic item: each type parameter a stored field uses gets
+/// `IntoAttribute + FromAttribute + AttrKind` (and `Send + Sync + 'static` for
+/// `DynamoItem`), like serde's inferred bounds.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = "envelopes", gsi(ByKind, hash = kind))]
+struct Envelope<T> {
+    #[dynamo(hash_key)]
+    id: String,
+    kind: String,
+    body: T,
+    history: Vec<T>,
+    reply: Option<T>,
+    #[dynamo(flatten)]
+    audit: Audit,
+    #[dynamo(skip)]
+    draft: Option<T>,
+}
+
+/// A generic value nested in items.
+#[derive(DynamoAttribute, Debug, Clone, PartialEq)]
+struct Pair<A, B> {
+    first: A,
+    second: B,
+}
+
+/// `bound` replaces the inferred bounds: a set of `T` needs more than a value.
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(
+    table = "tagged",
+    bound = "T: dynamo_orm::SetElement + dynamo_orm::expr::AttrKind"
+)]
+struct Tagged<T: Eq + std::hash::Hash> {
+    #[dynamo(hash_key)]
+    id: String,
+    tags: HashSet<T>,
+}
+
+fn envelope<T>(body: T) -> Envelope<T> {
+    Envelope {
+        id: "e1".into(),
+        kind: "note".into(),
+        body,
+        history: Vec::new(),
+        reply: None,
+        audit: Audit {
+            created_by: "ann".into(),
+            note: None,
+        },
+        draft: None,
+    }
+}
+
+#[test]
+fn generic_structs_round_trip() {
+    let address = Address {
+        city: "Oslo".into(),
+        zip: Some("0150".into()),
+    };
+    let mut of_address = envelope(address.clone());
+    of_address.history = vec![address.clone()];
+    let item = of_address.to_item().unwrap();
+    let AttributeValue::M(body) = &item["body"] else {
+        panic!("a struct body is a map: {:?}", item["body"]);
+    };
+    assert_eq!(body["city"], s("Oslo"));
+    assert_eq!(
+        item["created_by"],
+        s("ann"),
+        "flattened into a generic item"
+    );
+    assert_eq!(Envelope::<Address>::from_item(item).unwrap(), of_address);
+
+    let mut of_number = envelope(5u32);
+    of_number.reply = Some(6);
+    let item = of_number.to_item().unwrap();
+    assert_eq!(item["body"], n("5"));
+    assert_eq!(item["reply"], n("6"));
+    assert_eq!(Envelope::<u32>::from_item(item).unwrap(), of_number);
+
+    let of_pair = envelope(Pair {
+        first: "x".to_owned(),
+        second: 2u8,
+    });
+    let item = of_pair.to_item().unwrap();
+    assert_eq!(
+        Envelope::<Pair<String, u8>>::from_item(item).unwrap(),
+        of_pair
+    );
+
+    let tagged = Tagged {
+        id: "t".into(),
+        tags: HashSet::from([1u16, 2]),
+    };
+    assert_eq!(
+        Tagged::from_item(tagged.to_item().unwrap()).unwrap(),
+        tagged
+    );
+}
+
+#[test]
+fn generic_structs_companions() {
+    // One table, one key type, whatever the body.
+    assert_eq!(Envelope::<u32>::SCHEMA, Envelope::<Address>::SCHEMA);
+    assert_eq!(Envelope::<u32>::SCHEMA.table_name, "envelopes");
+    assert_eq!(envelope(1u32).key(), EnvelopeKey::new("e1"));
+    assert_eq!(
+        Envelope::<u32>::key("e1"),
+        envelope(Address::default()).key()
+    );
+    let _: Field<u32> = Envelope::<u32>::FIELDS.body;
+    let _: Field<Vec<Address>> = Envelope::<Address>::FIELDS.history;
+    assert_eq!(
+        Envelope::<u32>::FIELDS.audit.created_by.name(),
+        "created_by"
+    );
+
+    fn index_types<I: QueryTarget<Item = E, Hash = String, Range = NoRange>, E>() {}
+    index_types::<ByKind<u32>, Envelope<u32>>();
+    assert_eq!(ByKind::<Address>::SCHEMA.hash_key.name, "kind");
+    assert_eq!(Envelope::<u32>::SCHEMA.indexes, [ByKind::<u32>::SCHEMA]);
+    let _marker: ByKind<u32> = ByKind::default();
+    fn readable<P: ReadableFrom<I>, I>() {}
+    readable::<Envelope<u32>, ByKind<u32>>();
+    assert_eq!(
+        Envelope::<u32>::ATTRIBUTE_NAMES,
+        [
+            "id",
+            "kind",
+            "body",
+            "history",
+            "reply",
+            "created_by",
+            "audit_note"
+        ]
+    );
+}
+
 #[test]
 fn typed_fields() {
     assert_eq!(

@@ -84,6 +84,9 @@ pub struct Container {
     pub key_fn: Option<Spanned<Ident>>,
     pub fields: Option<Spanned<Ident>>,
     pub projection_of: Option<Spanned<Type>>,
+    /// `bound = "T: Trait, ..."`: the where-predicates of the generated impls,
+    /// instead of the inferred ones.
+    pub bound: Option<Spanned<Vec<syn::WherePredicate>>>,
 }
 
 /// Attributes on a field.
@@ -118,8 +121,9 @@ const ITEM_KEYS: &[&str] = &[
     "key",
     "key_fn",
     "fields",
+    "bound",
 ];
-const ATTRIBUTE_KEYS: &[&str] = &["rename_all", "crate", "fields", "projection_of"];
+const ATTRIBUTE_KEYS: &[&str] = &["rename_all", "crate", "fields", "projection_of", "bound"];
 const ITEM_FIELD_KEYS: &[&str] = &[
     "hash_key",
     "range_key",
@@ -228,6 +232,23 @@ impl Container {
                     value: ident,
                 };
                 set_once(cx, &mut self.fields, meta, value);
+            }
+            "bound" => {
+                let lit = string(meta, "bound = \"T: IntoAttribute + FromAttribute\"")?;
+                let predicates = lit
+                    .parse_with(Punctuated::<syn::WherePredicate, Token![,]>::parse_terminated)
+                    .map_err(|err| {
+                        syn::Error::new_spanned(
+                            &lit,
+                            format!("expected where-predicates such as \"T: IntoAttribute + FromAttribute\": {err}"),
+                        )
+                    })?;
+                let path = &meta.path;
+                let value = Spanned {
+                    tokens: quote!(#path = #lit),
+                    value: predicates.into_iter().collect(),
+                };
+                set_once(cx, &mut self.bound, meta, value);
             }
             "projection_of" => {
                 only_on(meta, derive, Derive::Attribute)?;

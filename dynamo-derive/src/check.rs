@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use quote::ToTokens;
 use syn::ext::IdentExt;
-use syn::{GenericArgument, Ident, PathArguments, Type};
+use syn::{GenericArgument, GenericParam, Ident, PathArguments, Type};
 
 use crate::ast::{Container, Data, Field};
 use crate::attr::{self, Derive, Flag, IndexKind, Projection};
@@ -60,16 +60,118 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>) {
     }
 }
 
+/// Generic types: type and const parameters work, with the conversion impls
+/// bounded like serde's (see `bound`); what cannot be generic is refused.
 fn check_generics(cx: &Ctxt, cont: &Container<'_>) {
-    if !cont.generics.params.is_empty() {
+    let generics = cont.generics;
+    for param in &generics.params {
+        if let GenericParam::Lifetime(lifetime) = param {
+            cx.error_spanned_by(
+                lifetime,
+                format!(
+                    "`#[derive({})]` does not support lifetime parameters: stored values are owned (`String`, not `&str`)",
+                    cont.derive.name()
+                ),
+            );
+        }
+    }
+    let params = param_names(generics);
+    if params.is_empty() {
+        if let Some(bound) = &cont.attrs.bound {
+            cx.error_spanned_by(
+                bound,
+                "`bound` is for generic types; this one has no type parameters",
+            );
+        }
+        return;
+    }
+    if let Data::Enum(_) = &cont.data {
         cx.error_spanned_by(
-            cont.generics,
-            format!(
-                "generic types are not supported by `#[derive({})]`; derive it on a concrete type, or implement the traits by hand",
-                cont.derive.name()
-            ),
+            &generics.params,
+            "`#[derive(DynamoAttribute)]` on an enum stores unit variants as strings; it cannot be generic",
+        );
+        return;
+    }
+    if cont.attrs.projection_of.is_some() {
+        cx.error_spanned_by(
+            &generics.params,
+            "a `projection_of` struct cannot be generic: it reads the attributes of one item type",
         );
     }
+    for field in cont.fields() {
+        if !uses_params(&field.ty, &params) {
+            continue;
+        }
+        let key_struct = ": the generated key struct is not generic";
+        let what = if field.attrs.hash_key.is_some() {
+            Some(("the hash key", key_struct))
+        } else if field.attrs.range_key.is_some() {
+            Some(("the range key", key_struct))
+        } else if field.attrs.flatten.is_some() {
+            Some((
+                "a `flatten`ed field",
+                ": its attribute names are checked at compile time",
+            ))
+        } else if field.attrs.version.is_some() {
+            Some(("the `version` field", ""))
+        } else if field.attrs.ttl.is_some() {
+            Some(("the `ttl` field", ""))
+        } else {
+            None
+        };
+        if let Some((what, why)) = what {
+            cx.error_spanned_by(
+                &field.ty,
+                format!(
+                    "{what} of a generic struct needs a concrete type, not `{}`{why}",
+                    type_text(&field.ty)
+                ),
+            );
+        }
+    }
+    for index in &cont.attrs.indexes {
+        for key in [&index.hash, &index.range].into_iter().flatten() {
+            if let Some(field) = cont.field(&key.value)
+                && field.attrs.hash_key.is_none()
+                && field.attrs.range_key.is_none()
+                && uses_params(&field.ty, &params)
+            {
+                cx.error_spanned_by(
+                    &key.value,
+                    format!(
+                        "an index key of a generic struct needs a concrete type, not `{}` (field `{}`)",
+                        type_text(&field.ty),
+                        key.value.unraw()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The names of the type and const parameters.
+pub fn param_names(generics: &syn::Generics) -> Vec<Ident> {
+    generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(param) => Some(param.ident.clone()),
+            GenericParam::Const(param) => Some(param.ident.clone()),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect()
+}
+
+/// Whether `ty` names one of `params` (`T`, `Vec<T>`, `[u8; N]`).
+pub fn uses_params(ty: &Type, params: &[Ident]) -> bool {
+    fn scan(tokens: proc_macro2::TokenStream, params: &[Ident]) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => params.contains(&ident),
+            proc_macro2::TokenTree::Group(group) => scan(group.stream(), params),
+            _ => false,
+        })
+    }
+    !params.is_empty() && scan(ty.to_token_stream(), params)
 }
 
 /// Rules for each field on its own, and unique stored names.

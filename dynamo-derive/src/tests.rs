@@ -477,7 +477,29 @@ fn shapes() {
     );
     assert_one(
         item_errors(parse_quote! { struct Wrapper<T> { #[dynamo(hash_key)] id: T } }),
-        "generic types are not supported by `#[derive(DynamoItem)]`",
+        "the hash key of a generic struct needs a concrete type, not `T`",
+    );
+    assert_one(
+        item_errors(parse_quote! { struct Borrowed<'a> { #[dynamo(hash_key)] id: &'a str } }),
+        "does not support lifetime parameters",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(gsi(ByBody, hash = body))]
+            struct Envelope<T> { #[dynamo(hash_key)] id: String, body: T }
+        }),
+        "an index key of a generic struct needs a concrete type, not `T` (field `body`)",
+    );
+    assert!(
+        item_errors(parse_quote! {
+            #[dynamo(gsi(ByKind, hash = kind))]
+            struct Envelope<T> { #[dynamo(hash_key)] id: String, kind: String, body: Vec<T> }
+        })
+        .is_empty()
+    );
+    assert_one(
+        attribute_errors(parse_quote! { enum Role<T> { A } }),
+        "it cannot be generic",
     );
     assert_one(
         attribute_errors(parse_quote! { enum Shape { Circle { r: f64 }, Dot } }),

@@ -105,12 +105,15 @@ impl<'a> Gen<'a> {
         let names = self.attribute_names(gens, &flattened);
         let unique = unique_names(p, ident, gens, &flattened);
         let fields_ident = self.fields_ident();
+        let (impl_generics, ty_generics) = (self.impl_generics(), self.ty_generics());
+        let self_ty = self.self_ty();
+        let (where_conv, where_static) = (self.where_conv(), self.where_static());
 
         quote! {
             #unique
 
             #[automatically_derived]
-            impl #p::AttributeMap for #ident {
+            impl #impl_generics #p::AttributeMap for #self_ty #where_conv {
                 const ATTRIBUTE_COUNT: ::core::primitive::usize =
                     <Self as #p::AttributeMap>::ATTRIBUTE_NAMES.len();
                 const ATTRIBUTE_NAMES: &'static [&'static ::core::primitive::str] = #names;
@@ -133,9 +136,9 @@ impl<'a> Gen<'a> {
             }
 
             #[automatically_derived]
-            impl #p::Flatten for #ident {
-                type Fields = #fields_ident;
-                const FIELDS: #fields_ident = <Self as #p::HasFields>::FIELDS;
+            impl #impl_generics #p::Flatten for #self_ty #where_static {
+                type Fields = #fields_ident #ty_generics;
+                const FIELDS: #fields_ident #ty_generics = <Self as #p::HasFields>::FIELDS;
                 const ATTRIBUTE_NAMES: &'static [&'static ::core::primitive::str] =
                     <Self as #p::AttributeMap>::ATTRIBUTE_NAMES;
 
@@ -352,10 +355,11 @@ impl FieldGen<'_, '_> {
 /// `AttributeMap` and `Flatten` impls that write nothing.
 pub(super) fn fallback(fb: &Fallback<'_>) -> TokenStream {
     let p = &fb.p;
-    let ident = fb.ident();
+    let (impl_generics, self_ty) = (fb.impl_generics(), fb.self_ty());
+    let where_own = fb.where_own();
     let fields = fb.fields_ident();
     quote! {
-        impl #p::AttributeMap for #ident {
+        impl #impl_generics #p::AttributeMap for #self_ty #where_own {
             const ATTRIBUTE_COUNT: ::core::primitive::usize = 0;
             const ATTRIBUTE_NAMES: &'static [&'static ::core::primitive::str] = &[];
             fn write_attributes(&self, _: &mut #p::Item) -> #p::Result<(), #p::EncodeError> {
@@ -366,7 +370,7 @@ pub(super) fn fallback(fb: &Fallback<'_>) -> TokenStream {
             }
         }
 
-        impl #p::Flatten for #ident {
+        impl #impl_generics #p::Flatten for #self_ty #where_own {
             type Fields = #fields;
             const FIELDS: #fields = #fields {};
             const ATTRIBUTE_NAMES: &'static [&'static ::core::primitive::str] = &[];

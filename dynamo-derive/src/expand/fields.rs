@@ -70,27 +70,42 @@ impl<'a> Gen<'a> {
         let const_doc = format!(
             "Typed attribute paths of the fields, for conditions and updates: `{ident}::FIELDS.field`."
         );
+        let (impl_generics, ty_generics) = (self.impl_generics(), self.ty_generics());
+        let self_ty = self.self_ty();
+        let where_own = self.where_own();
+        let generics = self.cont.generics;
         let declaration = quote! {
-            #[derive(::core::clone::Clone, ::core::marker::Copy)]
             #[doc = #struct_doc]
             #[allow(dead_code)]
-            #vis struct #fields_ident {
+            #vis struct #fields_ident #generics #where_own {
                 #(
                     #docs
                     pub #members: #types,
                 )*
             }
+
+            // By hand: a derive would require `T: Clone` of each parameter.
+            #[automatically_derived]
+            impl #impl_generics ::core::clone::Clone for #fields_ident #ty_generics #where_own {
+                #[inline]
+                fn clone(&self) -> Self {
+                    *self
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::marker::Copy for #fields_ident #ty_generics #where_own {}
         };
         let impls = quote! {
             #[automatically_derived]
-            impl #p::HasFields for #ident {
-                type Fields = #fields_ident;
-                const FIELDS: #fields_ident = #fields_ident { #(#inits,)* };
+            impl #impl_generics #p::HasFields for #self_ty #where_own {
+                type Fields = #fields_ident #ty_generics;
+                const FIELDS: #fields_ident #ty_generics = #fields_ident { #(#inits,)* };
             }
 
-            impl #ident {
+            impl #impl_generics #self_ty #where_own {
                 #[doc = #const_doc]
-                #vis const FIELDS: #fields_ident = <#ident as #p::HasFields>::FIELDS;
+                #vis const FIELDS: #fields_ident #ty_generics = <Self as #p::HasFields>::FIELDS;
             }
         };
         (declaration, impls)
@@ -101,7 +116,8 @@ impl<'a> Gen<'a> {
 pub(super) fn fallback(fb: &Fallback<'_>) -> (TokenStream, TokenStream) {
     let p = &fb.p;
     let vis = &fb.input.vis;
-    let ident = fb.ident();
+    let (impl_generics, self_ty) = (fb.impl_generics(), fb.self_ty());
+    let where_own = fb.where_own();
     let fields = fb.fields_ident();
     let declaration = quote! {
         #[derive(::core::clone::Clone, ::core::marker::Copy)]
@@ -109,12 +125,12 @@ pub(super) fn fallback(fb: &Fallback<'_>) -> (TokenStream, TokenStream) {
         #vis struct #fields {}
     };
     let impls = quote! {
-        impl #p::HasFields for #ident {
+        impl #impl_generics #p::HasFields for #self_ty #where_own {
             type Fields = #fields;
             const FIELDS: #fields = #fields {};
         }
 
-        impl #ident {
+        impl #impl_generics #self_ty #where_own {
             #vis const FIELDS: #fields = #fields {};
         }
     };

@@ -14,9 +14,10 @@ impl<'a> Gen<'a> {
     pub(super) fn index_markers(&self) -> (TokenStream, TokenStream) {
         let p = &self.p;
         let ident = self.cont.ident;
-        let vis = self.cont.vis;
         let mut declarations = TokenStream::new();
         let mut impls = TokenStream::new();
+        let (impl_generics, ty_generics) = (self.impl_generics(), self.ty_generics());
+        let (self_ty, where_item) = (self.self_ty(), self.where_item());
         for index in &self.cont.attrs.indexes {
             let marker = &index.marker;
             let name = check::index_name(index);
@@ -49,7 +50,7 @@ impl<'a> Gen<'a> {
             let hash_key = quote! {
                 #p::KeyAttribute {
                     name: #hash_name,
-                    scalar_type: #p::index_hash_scalar_type::<#marker>(),
+                    scalar_type: #p::index_hash_scalar_type::<Self>(),
                 }
             };
             let (range_ty, range_key) = match range {
@@ -87,24 +88,14 @@ impl<'a> Gen<'a> {
             let readable = self.projects_required_fields(index, hash, range).then(|| {
                 quote! {
                     #[automatically_derived]
-                    impl #p::ReadableFrom<#marker> for #ident {}
+                    impl #impl_generics #p::ReadableFrom<#marker #ty_generics> for #self_ty #where_item {}
                 }
             });
-            declarations.extend(quote! {
-                #[derive(
-                    ::core::fmt::Debug,
-                    ::core::clone::Clone,
-                    ::core::marker::Copy,
-                    ::core::default::Default
-                )]
-                #[doc = #doc]
-                #[allow(dead_code)]
-                #vis struct #marker;
-            });
+            declarations.extend(self.marker_declaration(marker, &doc));
             impls.extend(quote! {
                 #[automatically_derived]
-                impl #p::QueryTarget for #marker {
-                    type Item = #ident;
+                impl #impl_generics #p::QueryTarget for #marker #ty_generics #where_item {
+                    type Item = #self_ty;
                     type Hash = #hash_ty;
                     type Range = #range_ty;
                     const INDEX_NAME: #p::Option<&'static ::core::primitive::str> = #p::Some(#name);
@@ -114,12 +105,12 @@ impl<'a> Gen<'a> {
                 }
 
                 #[automatically_derived]
-                impl #p::Index for #marker {
+                impl #impl_generics #p::Index for #marker #ty_generics #where_item {
                     const SCHEMA: #p::IndexSchema = #p::IndexSchema {
                         name: #name,
                         kind: #kind,
-                        hash_key: <#marker as #p::QueryTarget>::HASH_KEY,
-                        range_key: <#marker as #p::QueryTarget>::RANGE_KEY,
+                        hash_key: <Self as #p::QueryTarget>::HASH_KEY,
+                        range_key: <Self as #p::QueryTarget>::RANGE_KEY,
                         projection: #projection,
                     };
                 }
@@ -128,6 +119,61 @@ impl<'a> Gen<'a> {
             });
         }
         (declarations, impls)
+    }
+
+    /// The marker: a unit struct, or for a generic item a struct of the same
+    /// parameters (`ByEmail<T>`) with its impls written out, since derived ones
+    /// would require each parameter to have them.
+    fn marker_declaration(&self, marker: &syn::Ident, doc: &str) -> TokenStream {
+        let vis = self.cont.vis;
+        if self.cont.generics.params.is_empty() {
+            return quote! {
+                #[derive(
+                    ::core::fmt::Debug,
+                    ::core::clone::Clone,
+                    ::core::marker::Copy,
+                    ::core::default::Default
+                )]
+                #[doc = #doc]
+                #[allow(dead_code)]
+                #vis struct #marker;
+            };
+        }
+        let generics = self.cont.generics;
+        let (impl_generics, ty_generics) = (self.impl_generics(), self.ty_generics());
+        let (self_ty, where_own) = (self.self_ty(), self.where_own());
+        let name = marker.to_string();
+        quote! {
+            #[doc = #doc]
+            #[allow(dead_code)]
+            #vis struct #marker #generics (::core::marker::PhantomData<fn() -> #self_ty>) #where_own;
+
+            #[automatically_derived]
+            impl #impl_generics ::core::fmt::Debug for #marker #ty_generics #where_own {
+                fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    __f.write_str(#name)
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::clone::Clone for #marker #ty_generics #where_own {
+                #[inline]
+                fn clone(&self) -> Self {
+                    *self
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::marker::Copy for #marker #ty_generics #where_own {}
+
+            #[automatically_derived]
+            impl #impl_generics ::core::default::Default for #marker #ty_generics #where_own {
+                #[inline]
+                fn default() -> Self {
+                    #marker(::core::marker::PhantomData)
+                }
+            }
+        }
     }
 
     /// Whether the index holds every attribute a full item needs: with

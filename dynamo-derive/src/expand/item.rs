@@ -24,7 +24,7 @@ impl<'a> Gen<'a> {
         // Read through the associated type, whose `KeyScalar` bound already
         // reports a wrong type (at the type): one error, not two.
         let hash_key = quote! {
-            #p::KeyAttribute { name: #hash_name, scalar_type: #p::hash_scalar_type::<#ident>() }
+            #p::KeyAttribute { name: #hash_name, scalar_type: #p::hash_scalar_type::<Self>() }
         };
         let range = keys.get(1).copied();
         let range_ty = match range {
@@ -38,9 +38,11 @@ impl<'a> Gen<'a> {
             }
             None => quote!(#p::None),
         };
+        let (impl_generics, ty_generics) = (self.impl_generics(), self.ty_generics());
+        let (self_ty, where_item) = (self.self_ty(), self.where_item());
         let indexes = self.cont.attrs.indexes.iter().map(|index| {
             let marker = &index.marker;
-            quote!(<#marker as #p::Index>::SCHEMA)
+            quote!(<#marker #ty_generics as #p::Index>::SCHEMA)
         });
         let optional_name = |field: Option<&Field<'_>>| match field {
             Some(field) => {
@@ -88,7 +90,7 @@ impl<'a> Gen<'a> {
             #ttl_check
 
             #[automatically_derived]
-            impl #p::DynamoItem for #ident {
+            impl #impl_generics #p::DynamoItem for #self_ty #where_item {
                 type Key = #key_ident;
                 type HashKey = #hash_ty;
                 type RangeKey = #range_ty;
@@ -158,10 +160,11 @@ pub(super) fn index_scalar(p: &TokenStream, ty: &syn::Type) -> TokenStream {
 /// A `DynamoItem` impl with an empty schema.
 pub(super) fn fallback(fb: &Fallback<'_>) -> TokenStream {
     let Fallback { p, .. } = fb;
-    let ident = fb.ident();
+    let (impl_generics, self_ty) = (fb.impl_generics(), fb.self_ty());
+    let where_own = fb.where_item();
     let key = fb.key_ident();
     quote! {
-        impl #p::DynamoItem for #ident {
+        impl #impl_generics #p::DynamoItem for #self_ty #where_own {
             type Key = #key;
             type HashKey = #p::String;
             type RangeKey = #p::NoRange;

@@ -85,6 +85,8 @@ impl<'a> Gen<'a> {
             "The key of the [`{ident}`] with these key attributes ({}): what `get`, `delete` and `update` take.",
             code_list(&names)
         );
+        let (impl_generics, self_ty, where_own) =
+            (self.impl_generics(), self.self_ty(), self.where_own());
         let key_fn = match &self.cont.attrs.key_fn {
             Some(key_fn) => key_fn.value.clone(),
             None => Ident::new("key", proc_macro2::Span::call_site()),
@@ -119,7 +121,7 @@ impl<'a> Gen<'a> {
                 }
             }
 
-            impl #ident {
+            impl #impl_generics #self_ty #where_own {
                 #[doc = #key_doc]
                 #[inline]
                 #vis fn #key_fn(#(#params),*) -> #key_ident {

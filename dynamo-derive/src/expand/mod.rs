@@ -64,7 +64,8 @@ fn derive(input: &DeriveInput, derive: Derive) -> syn::Result<TokenStream> {
 /// The errors of `#[derive(DynamoItem)]`, with placeholders for every artifact.
 pub fn fallback_item(input: &DeriveInput, error: syn::Error) -> TokenStream {
     let error = error.into_compile_error();
-    if !input.generics.params.is_empty() {
+    if input.generics.lifetimes().next().is_some() {
+        // Refused (items are owned); placeholders would only add errors.
         return error;
     }
     let fb = Fallback::new(input, Derive::Item);
@@ -95,7 +96,8 @@ pub fn fallback_item(input: &DeriveInput, error: syn::Error) -> TokenStream {
 /// The errors of `#[derive(DynamoAttribute)]`, with placeholders for every artifact.
 pub fn fallback_attribute(input: &DeriveInput, error: syn::Error) -> TokenStream {
     let error = error.into_compile_error();
-    if !input.generics.params.is_empty() {
+    if input.generics.lifetimes().next().is_some() {
+        // Refused (items are owned); placeholders would only add errors.
         return error;
     }
     let fb = Fallback::new(input, Derive::Attribute);
@@ -142,6 +144,47 @@ impl<'a> Fallback<'a> {
 
     fn key_ident(&self) -> Ident {
         companion_ident(self.attrs.key.as_ref(), self.ident(), "Key")
+    }
+
+    /// `impl<..> Trait for Type<..> where ..` parts of a placeholder impl:
+    /// the type's own parameters and where-clause, without inferred bounds.
+    fn impl_generics(&self) -> TokenStream {
+        let (impl_generics, _, _) = self.input.generics.split_for_impl();
+        quote!(#impl_generics)
+    }
+
+    fn self_ty(&self) -> TokenStream {
+        let ident = self.ident();
+        let (_, ty_generics, _) = self.input.generics.split_for_impl();
+        quote!(#ident #ty_generics)
+    }
+
+    fn where_own(&self) -> TokenStream {
+        let (_, _, where_clause) = self.input.generics.split_for_impl();
+        quote!(#where_clause)
+    }
+
+    /// The where-clause of a placeholder `DynamoItem` impl: an item is
+    /// `Send + Sync + 'static`, so each type parameter must be.
+    fn where_item(&self) -> TokenStream {
+        let own = self
+            .input
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| clause.predicates.iter());
+        let params = self.input.generics.type_params().map(|param| &param.ident);
+        let predicates: Vec<TokenStream> =
+            own.map(ToTokens::to_token_stream)
+                .chain(params.map(
+                    |param| quote!(#param: ::core::marker::Send + ::core::marker::Sync + 'static),
+                ))
+                .collect();
+        if predicates.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#predicates,)*)
+        }
     }
 
     fn fields_ident(&self) -> Ident {
@@ -202,6 +245,115 @@ impl<'a> Gen<'a> {
             this: quote!(self),
             item: quote!(__item),
         }
+    }
+
+    /// `User`, or `Envelope<T>`: the type the impls are for.
+    fn self_ty(&self) -> TokenStream {
+        let ident = self.cont.ident;
+        let (_, ty_generics, _) = self.cont.generics.split_for_impl();
+        quote!(#ident #ty_generics)
+    }
+
+    /// `<T: Bound>` after `impl` (empty for a type without parameters).
+    fn impl_generics(&self) -> TokenStream {
+        let (impl_generics, _, _) = self.cont.generics.split_for_impl();
+        quote!(#impl_generics)
+    }
+
+    /// `<T>` after a companion type's name (empty without parameters).
+    fn ty_generics(&self) -> TokenStream {
+        let (_, ty_generics, _) = self.cont.generics.split_for_impl();
+        quote!(#ty_generics)
+    }
+
+    /// The struct's own where-clause: for impls that need nothing of the
+    /// parameters (typed paths, markers).
+    fn where_own(&self) -> TokenStream {
+        self.where_with(Vec::new())
+    }
+
+    /// For the conversion impls: the struct's where-clause and either the
+    /// `bound = "..."` predicates or, like serde, `T: IntoAttribute +
+    /// FromAttribute + AttrKind` for each parameter a stored field uses (and
+    /// `Type: Default` for a skipped field's type that uses one).
+    fn where_conv(&self) -> TokenStream {
+        self.where_with(self.conversion_bounds())
+    }
+
+    /// For `DynamoItem` and the index impls: the conversion bounds, and each
+    /// type parameter `Send + Sync + 'static` (an item is).
+    fn where_item(&self) -> TokenStream {
+        let mut bounds = self.conversion_bounds();
+        bounds.extend(
+            self.type_params()
+                .into_iter()
+                .map(|param| quote!(#param: ::core::marker::Send + ::core::marker::Sync + 'static)),
+        );
+        self.where_with(bounds)
+    }
+
+    /// The conversion bounds and each type parameter `'static` (`Flatten`).
+    fn where_static(&self) -> TokenStream {
+        let mut bounds = self.conversion_bounds();
+        bounds.extend(
+            self.type_params()
+                .into_iter()
+                .map(|param| quote!(#param: 'static)),
+        );
+        self.where_with(bounds)
+    }
+
+    fn where_with(&self, extra: Vec<TokenStream>) -> TokenStream {
+        let own = self
+            .cont
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| clause.predicates.iter());
+        let predicates: Vec<TokenStream> =
+            own.map(ToTokens::to_token_stream).chain(extra).collect();
+        if predicates.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#predicates,)*)
+        }
+    }
+
+    fn type_params(&self) -> Vec<&Ident> {
+        self.cont
+            .generics
+            .type_params()
+            .map(|param| &param.ident)
+            .collect()
+    }
+
+    fn conversion_bounds(&self) -> Vec<TokenStream> {
+        let p = &self.p;
+        if let Some(bound) = &self.cont.attrs.bound {
+            return bound.value.iter().map(ToTokens::to_token_stream).collect();
+        }
+        let params: Vec<Ident> = self.type_params().into_iter().cloned().collect();
+        if params.is_empty() {
+            return Vec::new();
+        }
+        let mut bounds = Vec::new();
+        for param in &params {
+            let stored_use = self.cont.fields().iter().any(|field| {
+                field.attrs.skip.is_none()
+                    && field.attrs.with.is_none()
+                    && check::uses_params(&field.ty, std::slice::from_ref(param))
+            });
+            if stored_use {
+                bounds.push(quote!(#param: #p::IntoAttribute + #p::FromAttribute + #p::AttrKind));
+            }
+        }
+        for field in self.cont.fields() {
+            if field.attrs.skip.is_some() && check::uses_params(&field.ty, &params) {
+                let ty = &field.ty;
+                bounds.push(quote!(#ty: #p::Default));
+            }
+        }
+        bounds
     }
 
     /// `{Type}Key`, or the name `key = ...` chose.

@@ -10,16 +10,18 @@ impl<'a> Gen<'a> {
     /// `IntoAttribute` (an `M` value) and `FromAttribute`, so the struct nests in others.
     pub(super) fn map_value_impls(&self) -> TokenStream {
         let p = &self.p;
-        let ident = self.cont.ident;
+        let impl_generics = self.impl_generics();
+        let self_ty = self.self_ty();
+        let (where_own, where_conv) = (self.where_own(), self.where_conv());
         quote! {
             #[automatically_derived]
-            impl #p::AttrKind for #ident {
-                type Kind = #p::ExactKind<#ident>;
-                type ListOf = #p::ListKind<#p::ExactKind<#ident>>;
+            impl #impl_generics #p::AttrKind for #self_ty #where_own {
+                type Kind = #p::ExactKind<#self_ty>;
+                type ListOf = #p::ListKind<#p::ExactKind<#self_ty>>;
             }
 
             #[automatically_derived]
-            impl #p::IntoAttribute for #ident {
+            impl #impl_generics #p::IntoAttribute for #self_ty #where_conv {
                 #[inline]
                 fn to_attribute(&self) -> #p::Result<#p::AttributeValue, #p::EncodeError> {
                     #p::Ok(#p::AttributeValue::M(#p::AttributeMap::to_map(self)?))
@@ -27,7 +29,7 @@ impl<'a> Gen<'a> {
             }
 
             #[automatically_derived]
-            impl #p::FromAttribute for #ident {
+            impl #impl_generics #p::FromAttribute for #self_ty #where_conv {
                 #[inline]
                 fn from_attribute(__value: #p::AttributeValue) -> #p::Result<Self, #p::DecodeError> {
                     match __value {
@@ -43,20 +45,21 @@ impl<'a> Gen<'a> {
 /// `AttrKind`, `IntoAttribute` and `FromAttribute`, for structs and enums.
 pub(super) fn fallback(fb: &Fallback<'_>) -> TokenStream {
     let p = &fb.p;
-    let ident = fb.ident();
+    let (impl_generics, self_ty) = (fb.impl_generics(), fb.self_ty());
+    let where_own = fb.where_own();
     quote! {
-        impl #p::AttrKind for #ident {
-            type Kind = #p::ExactKind<#ident>;
-            type ListOf = #p::ListKind<#p::ExactKind<#ident>>;
+        impl #impl_generics #p::AttrKind for #self_ty #where_own {
+            type Kind = #p::ExactKind<#self_ty>;
+            type ListOf = #p::ListKind<#p::ExactKind<#self_ty>>;
         }
 
-        impl #p::IntoAttribute for #ident {
+        impl #impl_generics #p::IntoAttribute for #self_ty #where_own {
             fn to_attribute(&self) -> #p::Result<#p::AttributeValue, #p::EncodeError> {
                 ::core::unreachable!()
             }
         }
 
-        impl #p::FromAttribute for #ident {
+        impl #impl_generics #p::FromAttribute for #self_ty #where_own {
             fn from_attribute(_: #p::AttributeValue) -> #p::Result<Self, #p::DecodeError> {
                 ::core::unreachable!()
             }
