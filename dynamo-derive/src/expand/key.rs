@@ -101,7 +101,9 @@ impl<'a> Gen<'a> {
             .iter()
             .map(|ty| quote!(for<'__x> &'__x #ty: ::core::hash::Hash));
 
-        let declaration = quote! {
+        // Spanned at the item's name: a type of the user's with this name is
+        // reported as defined twice at `struct Item`, not at the derive.
+        let declaration = quote_spanned! {ident.span()=>
             #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
             #[doc = #struct_doc]
             #[allow(dead_code)]

@@ -209,11 +209,13 @@ pub fn private_path(crate_path: Option<&syn::Path>) -> TokenStream {
     }
 }
 
-/// The name of a generated companion type: the attribute's choice, else `{Type}{suffix}`.
+/// The name of a generated companion type: the attribute's choice, else
+/// `{Type}{suffix}` spanned at the type's name, so that a clash with a type of
+/// that name is reported at `struct Type` rather than at the derive.
 pub fn companion_ident(chosen: Option<&attr::Spanned<Ident>>, ty: &Ident, suffix: &str) -> Ident {
     match chosen {
         Some(chosen) => chosen.value.clone(),
-        None => format_ident!("{}{}", ty.unraw(), suffix),
+        None => Ident::new(&format!("{}{}", ty.unraw(), suffix), ty.span()),
     }
 }
 
