@@ -385,7 +385,7 @@ pub trait HasFields {
 ///   `default`s, sets (they read empty), the version (it reads 0) — a `flatten`
 ///   or `with` field is required. The derive implements it per index;
 /// - a `#[dynamo(projection_of = T)]` struct from any of `T`'s indexes;
-/// - a [`Document`](crate::Document) from anything.
+/// - a [`Document`] from anything.
 ///
 /// ```
 /// use dynamo_orm::{DynamoItem, PrimaryIndex, ReadableFrom};
