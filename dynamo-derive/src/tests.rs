@@ -657,3 +657,49 @@ fn readable_from_indexes_that_cover_the_required_fields() {
         "a flattened field is required and never projected by name"
     );
 }
+
+#[test]
+fn key_fn_and_bound_attributes() {
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(key_fn = key_of)]
+        struct User { #[dynamo(hash_key)] id: String }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(
+        code.contains("fnkey_of(id:impl::dynamo_orm::__private::Into<String>)"),
+        "{code}"
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(key_fn = "key_of")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "expected a name: `key_fn = key_of`",
+    );
+    assert_one(
+        attribute_errors(parse_quote! { #[dynamo(key_fn = k)] struct Address { city: String } }),
+        "`key_fn` is only allowed with `#[derive(DynamoItem)]`",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(bound = "T: Clone")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "`bound` is for generic types",
+    );
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(bound = "T: Custom")]
+        struct Envelope<T> { #[dynamo(hash_key)] id: String, body: T }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains("whereT:Custom,"), "{code}");
+    assert!(!code.contains("T:::dynamo_orm::__private::IntoAttribute"));
+    let input: DeriveInput = parse_quote! {
+        struct Envelope<T> { #[dynamo(hash_key)] id: String, body: Vec<T>, #[dynamo(skip)] cache: Option<T> }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains(
+        "T:::dynamo_orm::__private::IntoAttribute+::dynamo_orm::__private::FromAttribute+::dynamo_orm::__private::AttrKind"
+    ));
+    assert!(code.contains("Option<T>:::dynamo_orm::__private::Default"));
+}
