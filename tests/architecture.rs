@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 /// Top-level modules of `dynamo-orm/src`, bottom layer first.
 const LAYERS: &[&[&str]] = &[
     &["error"],
-    &["value", "key"],
+    &["value"],
     &["limits", "document", "json"],
-    &["schema"],
+    &["schema", "key"],
     &["expr"],
     &["op"],
     &["table"],

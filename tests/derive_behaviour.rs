@@ -8,8 +8,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use dynamo_orm::expr::Field;
 use dynamo_orm::{
     AttributeMap, AttributeValue, DecodeError, DecodeErrorKind, DynamoAttribute, DynamoItem,
-    EncodeError, FromAttribute, HasFields, Index, IndexKind, IntoAttribute, Item, KeyAttribute,
-    KeyScalar, NoRange, PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType,
+    EncodeError, EncodeErrorKind, FromAttribute, HasFields, Index, IndexKind, IntoAttribute, Item,
+    KeyAttribute, KeyScalar, NoRange, PrimaryIndex, PrimaryKey, Projection, ProjectionOf,
+    QueryTarget, ReadableFrom, ScalarType,
 };
 
 #[derive(DynamoAttribute, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,6 +184,39 @@ fn writes_every_option() {
     }
     assert_eq!(item.len(), 14);
     assert!(User::ATTRIBUTE_COUNT >= item.len());
+}
+
+#[test]
+fn flattened_names_are_listed_in_place() {
+    assert_eq!(Audit::ATTRIBUTE_NAMES, ["created_by", "audit_note"]);
+    let names = User::ATTRIBUTE_NAMES;
+    let at = names.iter().position(|name| *name == "created_by").unwrap();
+    assert_eq!(
+        &names[at - 1..at + 3],
+        ["friends", "created_by", "audit_note", "balance"]
+    );
+    assert_eq!(names.len(), User::ATTRIBUTE_COUNT);
+}
+
+#[test]
+fn a_write_never_replaces_an_attribute() {
+    // The derive refuses two fields of one name at compile time, flattened
+    // structs included; a map that already holds one of the item's attributes
+    // is refused at run time, naming it, and keeps what it held.
+    let mut item = Item::from([("created_by".to_owned(), s("mallory"))]);
+    let err = user().write_attributes(&mut item).unwrap_err();
+    assert_eq!(err.path().to_string(), "created_by");
+    assert!(matches!(err.kind(), EncodeErrorKind::Invalid(_)));
+    assert_eq!(item["created_by"], s("mallory"));
+
+    let mut item = Item::from([("username".to_owned(), s("mallory"))]);
+    let err = user().write_attributes(&mut item).unwrap_err();
+    assert_eq!(err.path().to_string(), "username");
+    assert_eq!(item["username"], s("mallory"));
+
+    let mut item = Item::from([("balance".to_owned(), s("0.00"))]);
+    let err = user().write_attributes(&mut item).unwrap_err();
+    assert_eq!(err.path().to_string(), "balance", "`with` fields too");
 }
 
 #[test]
@@ -394,12 +428,73 @@ fn keys() {
 }
 
 #[test]
+fn keys_are_eq_and_hash_when_their_types_are() {
+    let mut seen = HashSet::new();
+    assert!(seen.insert(user().key()));
+    assert!(!seen.insert(User::key("john", 1_366_056_668)));
+    assert!(seen.insert(User::key("john", 1)));
+    fn eq_and_hash<K: Eq + std::hash::Hash>() {}
+    eq_and_hash::<UserKey>();
+    eq_and_hash::<Blob16Key>();
+
+    // A float key is only `PartialEq` (`HashSet<ScoreKey>` does not compile:
+    // tests/ui/keys/float_key_in_hash_set.rs).
+    #[derive(DynamoItem)]
+    #[dynamo(table = "scores")]
+    struct Score {
+        #[dynamo(hash_key)]
+        board: String,
+        #[dynamo(range_key)]
+        points: f64,
+    }
+    let key = Score::key("main", 1.5);
+    assert_eq!(key, ScoreKey::new("main", 1.5));
+    assert_ne!(key, Score::key("main", f64::NAN));
+}
+
+/// A type with a `key` method of its own names the generated constructor.
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "settings", key_fn = key_of)]
+struct Setting {
+    #[dynamo(hash_key)]
+    scope: String,
+    #[dynamo(range_key)]
+    name: String,
+    value: String,
+}
+
+impl Setting {
+    /// The setting's own key, `scope/name`.
+    fn key(&self) -> String {
+        format!("{}/{}", self.scope, self.name)
+    }
+}
+
+#[test]
+fn key_fn_renames_the_constructor() {
+    let setting = Setting {
+        scope: "ui".into(),
+        name: "theme".into(),
+        value: "dark".into(),
+    };
+    assert_eq!(setting.key(), "ui/theme", "the type's own method");
+    assert_eq!(
+        DynamoItem::key(&setting),
+        Setting::key_of("ui", "theme"),
+        "the generated constructor"
+    );
+    assert_eq!(Setting::key_of("ui", "theme").name, "theme");
+}
+
+#[test]
 fn versions() {
     let mut user = user();
-    assert_eq!(user.version(), 3);
-    user.set_version(4);
+    assert_eq!(user.version(), Ok(3));
+    assert_eq!(user.set_version(4), Ok(()));
     assert_eq!(user.version, 4);
-    user.set_version(u64::MAX);
+    assert_eq!(User::VERSION_MAX, u64::from(u32::MAX));
+    let err = user.set_version(u64::from(u32::MAX) + 1).unwrap_err();
+    assert_eq!(err.path().to_string(), "version");
     assert_eq!(user.version, 4, "a version that does not fit is not stored");
 
     #[derive(DynamoItem)]
@@ -409,13 +504,327 @@ fn versions() {
         id: u64,
     }
     let mut plain = Plain { id: 1 };
-    assert_eq!(plain.version(), 0);
-    plain.set_version(9);
+    assert_eq!(plain.version(), Ok(0));
+    assert_eq!(plain.set_version(9), Ok(()));
     assert_eq!(plain.id, 1);
+    assert_eq!(Plain::VERSION_MAX, u64::MAX);
     assert_eq!(Plain::key(1), plain.key());
     assert_eq!(PlainKey::from(1), plain.key());
     assert_eq!(Plain::SCHEMA.range_key, None);
     assert_eq!(Plain::SCHEMA.version_attribute, None);
+}
+
+/// A version of a signed type, behind an alias: the type is checked by its
+/// `VersionNumber` impl, not by its spelling.
+type Revision = i16;
+
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "signed")]
+struct Signed {
+    #[dynamo(hash_key)]
+    id: String,
+    #[dynamo(version)]
+    revision: Revision,
+}
+
+#[test]
+fn version_fields_of_any_integer_type() {
+    let mut item = Signed {
+        id: "a".into(),
+        revision: -1,
+    };
+    let err = item.version().unwrap_err();
+    assert_eq!(
+        err.path().to_string(),
+        "revision",
+        "a negative version is an error"
+    );
+    assert_eq!(Signed::VERSION_MAX, 32_767);
+    assert!(item.set_version(32_768).is_err());
+    assert_eq!(item.set_version(7), Ok(()));
+    assert_eq!(item.revision, 7);
+}
+
+#[test]
+fn a_missing_version_reads_as_zero() {
+    // Written by another library: no version attribute, or NULL.
+    let item = Item::from([("id".to_owned(), s("a"))]);
+    assert_eq!(Signed::from_item(item.clone()).unwrap().revision, 0);
+    let mut null = item.clone();
+    null.insert("revision".into(), AttributeValue::Null(true));
+    assert_eq!(Signed::from_item(null).unwrap().revision, 0);
+    let mut removing = item.clone();
+    assert_eq!(Signed::read_attributes(&mut removing).unwrap().revision, 0);
+
+    // A stored version that is negative, too large or not whole is an error
+    // naming the attribute, never 0 and never truncated.
+    for stored in ["-3", "40000", "1.5", "x"] {
+        let mut bad = item.clone();
+        bad.insert("revision".into(), n(stored));
+        let err = Signed::from_item(bad).unwrap_err();
+        assert_eq!(err.path().to_string(), "revision", "{stored}");
+    }
+    let mut text = item;
+    text.insert("revision".into(), s("3"));
+    let err = Signed::from_item(text).unwrap_err();
+    assert_eq!((err.expected(), err.found()), (Some("N"), Some("S")));
+}
+
+/// Keys and times by their traits, not their spelling: a fixed-size binary key
+/// and a time to live behind an alias.
+type Expiry = u32;
+
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "blobs")]
+struct Blob16 {
+    #[dynamo(hash_key)]
+    digest: [u8; 16],
+    #[dynamo(range_key)]
+    part: [u8; 2],
+    #[dynamo(ttl)]
+    expires: Expiry,
+}
+
+#[test]
+fn byte_array_keys() {
+    assert_eq!(Blob16::SCHEMA.hash_key.scalar_type, ScalarType::B);
+    assert_eq!(
+        Blob16::SCHEMA.range_key.map(|k| k.scalar_type),
+        Some(ScalarType::B)
+    );
+    assert_eq!(Blob16::SCHEMA.ttl_attribute, Some("expires"));
+    let blob = Blob16 {
+        digest: [7; 16],
+        part: [0, 1],
+        expires: 1_700_000_000,
+    };
+    let item = blob.to_item().unwrap();
+    assert_eq!(item["digest"], AttributeValue::B(vec![7; 16].into()));
+    let key = blob.key().to_key_item().unwrap();
+    assert_eq!(key["part"], AttributeValue::B(vec![0, 1].into()));
+    assert_eq!(Blob16::from_item(item).unwrap(), blob);
+    assert_eq!(Blob16::key([7; 16], [0, 1]), blob.key());
+}
+
+/// Sparse indexes: an `Option` index key leaves the item out of the index
+/// when it is `None` (the attribute is not written).
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(table = "orders")]
+#[dynamo(gsi(OpenOrders, hash = open_since, projection = keys_only))]
+#[dynamo(gsi(ByCourier, hash = courier, range = delivered_at))]
+#[dynamo(lsi(ByRefund, range = refunded_at))]
+struct Order {
+    #[dynamo(hash_key)]
+    customer: String,
+    #[dynamo(range_key)]
+    id: u64,
+    open_since: Option<i64>,
+    courier: Option<String>,
+    delivered_at: Option<u64>,
+    refunded_at: Option<String>,
+}
+
+#[test]
+fn sparse_index_keys() {
+    fn index_types<I: QueryTarget<Item = Order, Hash = H, Range = R>, H, R>() {}
+    index_types::<OpenOrders, i64, NoRange>();
+    index_types::<ByCourier, String, u64>();
+    index_types::<ByRefund, String, String>();
+    assert_eq!(
+        OpenOrders::SCHEMA.hash_key,
+        KeyAttribute {
+            name: "open_since",
+            scalar_type: ScalarType::N
+        }
+    );
+    assert_eq!(
+        ByCourier::SCHEMA.range_key,
+        Some(KeyAttribute {
+            name: "delivered_at",
+            scalar_type: ScalarType::N
+        })
+    );
+    assert_eq!(
+        ByRefund::SCHEMA.range_key.map(|k| k.scalar_type),
+        Some(ScalarType::S)
+    );
+
+    let closed = Order {
+        customer: "ann".into(),
+        id: 1,
+        open_since: None,
+        courier: None,
+        delivered_at: None,
+        refunded_at: None,
+    };
+    let item = closed.to_item().unwrap();
+    for key in ["open_since", "courier", "delivered_at", "refunded_at"] {
+        assert!(!item.contains_key(key), "{key}: `None` is not in the index");
+    }
+    assert_eq!(Order::from_item(item).unwrap(), closed);
+
+    let open = Order {
+        open_since: Some(1_700_000_000),
+        courier: Some("bob".into()),
+        ..closed
+    };
+    let item = open.to_item().unwrap();
+    assert_eq!(item["open_since"], n("1700000000"));
+    assert_eq!(item["courier"], s("bob"));
+    assert_eq!(Order::from_item(item).unwrap(), open);
+}
+
+/// Compiles only when each of these reads is allowed; the reads an index
+/// cannot serve are compile errors (tests/ui/index/read_item_from_keys_only.rs).
+#[test]
+fn which_indexes_a_full_item_reads_from() {
+    fn readable<P: ReadableFrom<I>, I>() {}
+    readable::<User, PrimaryIndex<User>>();
+    readable::<User, ByScore>(); // projection `all`
+    readable::<UserSummary, ByEmail>(); // a projection reads any index
+    readable::<UserSummary, ByCity>();
+    readable::<dynamo_orm::Document, ByEmail>();
+    // Every field of `Order` but the keys is an `Option`: the keys are enough.
+    readable::<Order, OpenOrders>();
+    readable::<Order, ByCourier>();
+    readable::<Order, ByRefund>();
+}
+
+/// A generic item: each type parameter a stored field uses gets
+/// `IntoAttribute + FromAttribute + AttrKind` (and `Send + Sync + 'static` for
+/// `DynamoItem`), like serde's inferred bounds.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = "envelopes", gsi(ByKind, hash = kind))]
+struct Envelope<T> {
+    #[dynamo(hash_key)]
+    id: String,
+    kind: String,
+    body: T,
+    history: Vec<T>,
+    reply: Option<T>,
+    #[dynamo(flatten)]
+    audit: Audit,
+    #[dynamo(skip)]
+    draft: Option<T>,
+}
+
+/// A generic value nested in items.
+#[derive(DynamoAttribute, Debug, Clone, PartialEq)]
+struct Pair<A, B> {
+    first: A,
+    second: B,
+}
+
+/// `bound` replaces the inferred bounds: a set of `T` needs more than a value.
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(
+    table = "tagged",
+    bound = "T: dynamo_orm::SetElement + dynamo_orm::expr::AttrKind"
+)]
+struct Tagged<T: Eq + std::hash::Hash> {
+    #[dynamo(hash_key)]
+    id: String,
+    tags: HashSet<T>,
+}
+
+fn envelope<T>(body: T) -> Envelope<T> {
+    Envelope {
+        id: "e1".into(),
+        kind: "note".into(),
+        body,
+        history: Vec::new(),
+        reply: None,
+        audit: Audit {
+            created_by: "ann".into(),
+            note: None,
+        },
+        draft: None,
+    }
+}
+
+#[test]
+fn generic_structs_round_trip() {
+    let address = Address {
+        city: "Oslo".into(),
+        zip: Some("0150".into()),
+    };
+    let mut of_address = envelope(address.clone());
+    of_address.history = vec![address.clone()];
+    let item = of_address.to_item().unwrap();
+    let AttributeValue::M(body) = &item["body"] else {
+        panic!("a struct body is a map: {:?}", item["body"]);
+    };
+    assert_eq!(body["city"], s("Oslo"));
+    assert_eq!(
+        item["created_by"],
+        s("ann"),
+        "flattened into a generic item"
+    );
+    assert_eq!(Envelope::<Address>::from_item(item).unwrap(), of_address);
+
+    let mut of_number = envelope(5u32);
+    of_number.reply = Some(6);
+    let item = of_number.to_item().unwrap();
+    assert_eq!(item["body"], n("5"));
+    assert_eq!(item["reply"], n("6"));
+    assert_eq!(Envelope::<u32>::from_item(item).unwrap(), of_number);
+
+    let of_pair = envelope(Pair {
+        first: "x".to_owned(),
+        second: 2u8,
+    });
+    let item = of_pair.to_item().unwrap();
+    assert_eq!(
+        Envelope::<Pair<String, u8>>::from_item(item).unwrap(),
+        of_pair
+    );
+
+    let tagged = Tagged {
+        id: "t".into(),
+        tags: HashSet::from([1u16, 2]),
+    };
+    assert_eq!(
+        Tagged::from_item(tagged.to_item().unwrap()).unwrap(),
+        tagged
+    );
+}
+
+#[test]
+fn generic_structs_companions() {
+    // One table, one key type, whatever the body.
+    assert_eq!(Envelope::<u32>::SCHEMA, Envelope::<Address>::SCHEMA);
+    assert_eq!(Envelope::<u32>::SCHEMA.table_name, "envelopes");
+    assert_eq!(envelope(1u32).key(), EnvelopeKey::new("e1"));
+    assert_eq!(
+        Envelope::<u32>::key("e1"),
+        envelope(Address::default()).key()
+    );
+    let _: Field<u32> = Envelope::<u32>::FIELDS.body;
+    let _: Field<Vec<Address>> = Envelope::<Address>::FIELDS.history;
+    assert_eq!(
+        Envelope::<u32>::FIELDS.audit.created_by.name(),
+        "created_by"
+    );
+
+    fn index_types<I: QueryTarget<Item = E, Hash = String, Range = NoRange>, E>() {}
+    index_types::<ByKind<u32>, Envelope<u32>>();
+    assert_eq!(ByKind::<Address>::SCHEMA.hash_key.name, "kind");
+    assert_eq!(Envelope::<u32>::SCHEMA.indexes, [ByKind::<u32>::SCHEMA]);
+    let _marker: ByKind<u32> = ByKind::default();
+    fn readable<P: ReadableFrom<I>, I>() {}
+    readable::<Envelope<u32>, ByKind<u32>>();
+    assert_eq!(
+        Envelope::<u32>::ATTRIBUTE_NAMES,
+        [
+            "id",
+            "kind",
+            "body",
+            "history",
+            "reply",
+            "created_by",
+            "audit_note"
+        ]
+    );
 }
 
 #[test]

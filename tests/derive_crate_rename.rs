@@ -57,6 +57,65 @@ fn derives_through_a_renamed_crate() {
     );
 }
 
+#[derive(DynamoAttribute, Debug, PartialEq)]
+#[dynamo(crate = "renamed")]
+struct Label {
+    maker: String,
+}
+
+/// Every generated helper (flatten checks, version, TTL, sparse index, generic
+/// bounds, skipped entries) goes through the path too.
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(crate = "renamed", table = "shelves")]
+#[dynamo(gsi(ByAisle, hash = aisle, projection = keys_only))]
+struct Shelf<T> {
+    #[dynamo(hash_key)]
+    id: u32,
+    aisle: Option<String>,
+    content: T,
+    #[dynamo(flatten)]
+    label: Label,
+    #[dynamo(version)]
+    version: u16,
+    #[dynamo(ttl)]
+    expires: Option<u64>,
+    #[dynamo(skip)]
+    scratch: u8,
+}
+
+#[derive(DynamoAttribute, Debug, PartialEq)]
+#[dynamo(crate = "renamed", projection_of = Shelf<u8>)]
+struct ShelfId {
+    id: u32,
+    version: u16,
+}
+
+#[test]
+fn every_helper_through_a_renamed_crate() {
+    let shelf = Shelf {
+        id: 1,
+        aisle: None,
+        content: 9u8,
+        label: Label {
+            maker: "acme".into(),
+        },
+        version: 2,
+        expires: Some(1_700_000_000),
+        scratch: 0,
+    };
+    let item = shelf.to_item().unwrap();
+    assert!(!item.contains_key("aisle"));
+    assert_eq!(item["maker"], AttributeValue::S("acme".into()));
+    assert_eq!(Shelf::<u8>::from_item(item.clone()).unwrap(), shelf);
+    assert_eq!(shelf.version(), Ok(2));
+    assert_eq!(Shelf::<u8>::VERSION_MAX, u64::from(u16::MAX));
+    assert_eq!(ByAisle::<u8>::SCHEMA.hash_key.name, "aisle");
+    assert_eq!(
+        ShelfId::from_map(item).unwrap(),
+        ShelfId { id: 1, version: 2 }
+    );
+}
+
 // The path is resolved where the struct is, so a relative one works too.
 #[allow(dead_code)]
 mod nested {

@@ -124,6 +124,18 @@ mod hygiene {
         pub expires: ::std::option::Option<::std::time::SystemTime>,
     }
 
+    /// Generic: the inferred bounds and the hand-written companion impls.
+    #[derive(DynamoItem, Debug, PartialEq)]
+    #[dynamo(table = "crates", gsi(ByLabel, hash = label))]
+    pub struct Crate<T> {
+        #[dynamo(hash_key)]
+        pub id: ::std::string::String,
+        pub label: ::std::string::String,
+        pub content: T,
+        #[dynamo(skip)]
+        pub cached: ::std::option::Option<T>,
+    }
+
     pub fn thing() -> Thing {
         Thing {
             id: "a".into(),
@@ -160,7 +172,7 @@ fn round_trips_in_a_hostile_scope() {
     assert_eq!(item["blob"], AttributeValue::B(vec![1, 2, 3].into()));
     assert_eq!(Thing::from_item(item.clone()).unwrap(), original);
     assert_eq!(original.key(), Thing::key("a", 1));
-    assert_eq!(original.version(), 1);
+    assert_eq!(original.version(), Ok(1));
     assert_eq!(
         ByKind::SCHEMA.projection,
         dynamo_orm::Projection::Include(&["name"])
@@ -168,4 +180,14 @@ fn round_trips_in_a_hostile_scope() {
     assert_eq!(BySize::SCHEMA.hash_key.name, "id");
     let name = ThingName::from_map(item).unwrap();
     assert_eq!(name.name, "anvil");
+
+    let boxed = hygiene::Crate {
+        id: "c".into(),
+        label: "tools".into(),
+        content: 7u8,
+        cached: None,
+    };
+    let item = boxed.to_item().unwrap();
+    assert_eq!(hygiene::Crate::<u8>::from_item(item).unwrap(), boxed);
+    assert_eq!(hygiene::ByLabel::<u8>::SCHEMA.hash_key.name, "label");
 }

@@ -69,7 +69,7 @@ impl<'a> Container<'a> {
                             };
                             Some(Field {
                                 ident,
-                                ty: replace_self(&field.ty, &input.ident),
+                                ty: replace_self(&field.ty, &input.ident, &input.generics),
                                 attrs,
                                 name,
                             })
@@ -208,32 +208,44 @@ impl Field<'_> {
     pub fn is_stored(&self) -> bool {
         self.attrs.skip.is_none() && self.attrs.flatten.is_none()
     }
+
+    /// Whether the field is the table's hash or range key.
+    pub fn is_table_key(&self) -> bool {
+        self.attrs.hash_key.is_some() || self.attrs.range_key.is_some()
+    }
 }
 
-/// `ty` with each `Self` replaced by `ident` (`Vec<Self>` becomes `Vec<Node>`).
-fn replace_self(ty: &Type, ident: &Ident) -> Type {
-    fn replace(tokens: TokenStream, ident: &Ident) -> (TokenStream, bool) {
+/// `ty` with each `Self` replaced by the type's name and generic arguments
+/// (`Vec<Self>` becomes `Vec<Node>`, or `Vec<Node::<T>>` in a generic `Node<T>`).
+fn replace_self(ty: &Type, ident: &Ident, generics: &Generics) -> Type {
+    fn replace(tokens: TokenStream, with: &TokenStream) -> (TokenStream, bool) {
         let mut replaced_any = false;
-        let tokens = tokens
-            .into_iter()
-            .map(|token| match token {
+        let mut out = TokenStream::new();
+        for token in tokens {
+            match token {
                 TokenTree::Ident(found) if found == "Self" => {
                     replaced_any = true;
-                    TokenTree::Ident(Ident::new(&ident.to_string(), found.span()))
+                    out.extend(with.clone().into_iter().map(|mut token| {
+                        token.set_span(found.span());
+                        token
+                    }));
                 }
                 TokenTree::Group(group) => {
-                    let (stream, replaced) = replace(group.stream(), ident);
+                    let (stream, replaced) = replace(group.stream(), with);
                     replaced_any |= replaced;
                     let mut new_group = Group::new(group.delimiter(), stream);
                     new_group.set_span(group.span());
-                    TokenTree::Group(new_group)
+                    out.extend([TokenTree::Group(new_group)]);
                 }
-                other => other,
-            })
-            .collect();
-        (tokens, replaced_any)
+                other => out.extend([other]),
+            }
+        }
+        (out, replaced_any)
     }
-    match replace(ty.to_token_stream(), ident) {
+    let (_, ty_generics, _) = generics.split_for_impl();
+    let turbofish = ty_generics.as_turbofish();
+    let with = quote::quote!(#ident #turbofish);
+    match replace(ty.to_token_stream(), &with) {
         (tokens, true) => syn::parse2(tokens).unwrap_or_else(|_| ty.clone()),
         (_, false) => ty.clone(),
     }

@@ -81,8 +81,12 @@ pub struct Container {
     pub crate_path: Option<syn::Path>,
     pub indexes: Vec<Index>,
     pub key: Option<Spanned<Ident>>,
+    pub key_fn: Option<Spanned<Ident>>,
     pub fields: Option<Spanned<Ident>>,
     pub projection_of: Option<Spanned<Type>>,
+    /// `bound = "T: Trait, ..."`: the where-predicates of the generated impls,
+    /// instead of the inferred ones.
+    pub bound: Option<Spanned<Vec<syn::WherePredicate>>>,
 }
 
 /// Attributes on a field.
@@ -115,9 +119,11 @@ const ITEM_KEYS: &[&str] = &[
     "gsi",
     "lsi",
     "key",
+    "key_fn",
     "fields",
+    "bound",
 ];
-const ATTRIBUTE_KEYS: &[&str] = &["rename_all", "crate", "fields", "projection_of"];
+const ATTRIBUTE_KEYS: &[&str] = &["rename_all", "crate", "fields", "projection_of", "bound"];
 const ITEM_FIELD_KEYS: &[&str] = &[
     "hash_key",
     "range_key",
@@ -208,6 +214,16 @@ impl Container {
                 };
                 set_once(cx, &mut self.key, meta, value);
             }
+            "key_fn" => {
+                only_on(meta, derive, Derive::Item)?;
+                let ident = ident(meta, "key_fn = key_of")?;
+                let path = &meta.path;
+                let value = Spanned {
+                    tokens: quote!(#path = #ident),
+                    value: ident,
+                };
+                set_once(cx, &mut self.key_fn, meta, value);
+            }
             "fields" => {
                 let ident = ident(meta, "fields = UserFields")?;
                 let path = &meta.path;
@@ -216,6 +232,23 @@ impl Container {
                     value: ident,
                 };
                 set_once(cx, &mut self.fields, meta, value);
+            }
+            "bound" => {
+                let lit = string(meta, "bound = \"T: IntoAttribute + FromAttribute\"")?;
+                let predicates = lit
+                    .parse_with(Punctuated::<syn::WherePredicate, Token![,]>::parse_terminated)
+                    .map_err(|err| {
+                        syn::Error::new_spanned(
+                            &lit,
+                            format!("expected where-predicates such as \"T: IntoAttribute + FromAttribute\": {err}"),
+                        )
+                    })?;
+                let path = &meta.path;
+                let value = Spanned {
+                    tokens: quote!(#path = #lit),
+                    value: predicates.into_iter().collect(),
+                };
+                set_once(cx, &mut self.bound, meta, value);
             }
             "projection_of" => {
                 only_on(meta, derive, Derive::Attribute)?;

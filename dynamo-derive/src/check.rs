@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use quote::ToTokens;
 use syn::ext::IdentExt;
-use syn::{GenericArgument, Ident, PathArguments, Type};
+use syn::{GenericArgument, GenericParam, Ident, PathArguments, Type};
 
 use crate::ast::{Container, Data, Field};
 use crate::attr::{self, Derive, Flag, IndexKind, Projection};
@@ -60,16 +60,118 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>) {
     }
 }
 
+/// Generic types: type and const parameters work, with the conversion impls
+/// bounded like serde's (see `bound`); what cannot be generic is refused.
 fn check_generics(cx: &Ctxt, cont: &Container<'_>) {
-    if !cont.generics.params.is_empty() {
+    let generics = cont.generics;
+    for param in &generics.params {
+        if let GenericParam::Lifetime(lifetime) = param {
+            cx.error_spanned_by(
+                lifetime,
+                format!(
+                    "`#[derive({})]` does not support lifetime parameters: stored values are owned (`String`, not `&str`)",
+                    cont.derive.name()
+                ),
+            );
+        }
+    }
+    let params = param_names(generics);
+    if params.is_empty() {
+        if let Some(bound) = &cont.attrs.bound {
+            cx.error_spanned_by(
+                bound,
+                "`bound` is for generic types; this one has no type parameters",
+            );
+        }
+        return;
+    }
+    if let Data::Enum(_) = &cont.data {
         cx.error_spanned_by(
-            cont.generics,
-            format!(
-                "generic types are not supported by `#[derive({})]`; derive it on a concrete type, or implement the traits by hand",
-                cont.derive.name()
-            ),
+            &generics.params,
+            "`#[derive(DynamoAttribute)]` on an enum stores unit variants as strings; it cannot be generic",
+        );
+        return;
+    }
+    if cont.attrs.projection_of.is_some() {
+        cx.error_spanned_by(
+            &generics.params,
+            "a `projection_of` struct cannot be generic: it reads the attributes of one item type",
         );
     }
+    for field in cont.fields() {
+        if !uses_params(&field.ty, &params) {
+            continue;
+        }
+        let key_struct = ": the generated key struct is not generic";
+        let what = if field.attrs.hash_key.is_some() {
+            Some(("the hash key", key_struct))
+        } else if field.attrs.range_key.is_some() {
+            Some(("the range key", key_struct))
+        } else if field.attrs.flatten.is_some() {
+            Some((
+                "a `flatten`ed field",
+                ": its attribute names are checked at compile time",
+            ))
+        } else if field.attrs.version.is_some() {
+            Some(("the `version` field", ""))
+        } else if field.attrs.ttl.is_some() {
+            Some(("the `ttl` field", ""))
+        } else {
+            None
+        };
+        if let Some((what, why)) = what {
+            cx.error_spanned_by(
+                &field.ty,
+                format!(
+                    "{what} of a generic struct needs a concrete type, not `{}`{why}",
+                    type_text(&field.ty)
+                ),
+            );
+        }
+    }
+    for index in &cont.attrs.indexes {
+        for key in [&index.hash, &index.range].into_iter().flatten() {
+            if let Some(field) = cont.field(&key.value)
+                && field.attrs.hash_key.is_none()
+                && field.attrs.range_key.is_none()
+                && uses_params(&field.ty, &params)
+            {
+                cx.error_spanned_by(
+                    &key.value,
+                    format!(
+                        "an index key of a generic struct needs a concrete type, not `{}` (field `{}`)",
+                        type_text(&field.ty),
+                        key.value.unraw()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The names of the type and const parameters.
+pub fn param_names(generics: &syn::Generics) -> Vec<Ident> {
+    generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(param) => Some(param.ident.clone()),
+            GenericParam::Const(param) => Some(param.ident.clone()),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect()
+}
+
+/// Whether `ty` names one of `params` (`T`, `Vec<T>`, `[u8; N]`).
+pub fn uses_params(ty: &Type, params: &[Ident]) -> bool {
+    fn scan(tokens: proc_macro2::TokenStream, params: &[Ident]) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => params.contains(&ident),
+            proc_macro2::TokenTree::Group(group) => scan(group.stream(), params),
+            _ => false,
+        })
+    }
+    !params.is_empty() && scan(ty.to_token_stream(), params)
 }
 
 /// Rules for each field on its own, and unique stored names.
@@ -227,7 +329,13 @@ fn check_keys(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
             (None, Some(_)) => "range key",
             (None, None) => continue,
         };
-        if let Some(reason) = non_key_reason(&field.ty) {
+        let reason = match option_inner(&field.ty) {
+            Some(_) => Some(
+                "a table key is always present, so it cannot be an `Option` (a secondary index key can: that makes a sparse index)",
+            ),
+            None => non_key_reason(&field.ty),
+        };
+        if let Some(reason) = reason {
             cx.error_spanned_by(&field.ty, key_type_message(&field.ty, reason));
         }
         let forbidden: [(&Option<Flag>, &str); 5] = [
@@ -277,15 +385,6 @@ fn check_version_and_ttl(cx: &Ctxt, fields: &[Field<'_>]) {
                 ),
                 None => version = Some(field),
             }
-            if !is_integer(&field.ty) {
-                cx.error_spanned_by(
-                    &field.ty,
-                    format!(
-                        "the `version` field must have an integer type (i8..i128, u8..u128, isize, usize), not `{}`",
-                        type_text(&field.ty)
-                    ),
-                );
-            }
         }
         if let Some(flag) = &field.attrs.ttl {
             match ttl {
@@ -297,15 +396,6 @@ fn check_version_and_ttl(cx: &Ctxt, fields: &[Field<'_>]) {
                     ),
                 ),
                 None => ttl = Some(field),
-            }
-            if !is_ttl_type(&field.ty) {
-                cx.error_spanned_by(
-                    &field.ty,
-                    format!(
-                        "the `ttl` field must be an integer (seconds since the Unix epoch), `SystemTime`, or an `Option` of those, not `{}`",
-                        type_text(&field.ty)
-                    ),
-                );
             }
         }
     }
@@ -452,13 +542,15 @@ fn check_index_key(cx: &Ctxt, cont: &Container<'_>, ident: &Ident) {
         );
         return;
     }
-    if let Some(reason) = non_key_reason(&field.ty) {
+    // An `Option` makes a sparse index: the scalar is inside.
+    let scalar = option_inner(&field.ty).unwrap_or(&field.ty);
+    if let Some(reason) = non_key_reason(scalar) {
         cx.error_spanned_by(
             ident,
             format!(
                 "field `{}`: {}",
                 ident.unraw(),
-                key_type_message(&field.ty, reason)
+                key_type_message(scalar, reason)
             ),
         );
     }
@@ -551,30 +643,22 @@ pub fn valid_name(name: &str) -> Result<(), String> {
 
 fn key_type_message(ty: &Type, reason: &str) -> String {
     format!(
-        "`{}` cannot be a key attribute: {reason}; DynamoDB keys are strings, numbers or binary (`Vec<u8>`)",
+        "`{}` cannot be a key attribute: {reason}; DynamoDB keys are strings, numbers or binary (`Vec<u8>`, `[u8; N]`)",
         type_text(ty)
     )
 }
 
-/// Why `ty` cannot be a key, when its spelling shows it. Other types are
-/// checked by the compiler through a `KeyScalar` bound.
+/// Why `ty` cannot be a key, for the types that never can and whose spelling
+/// shows it (a clearer message than the trait's). Everything else, arrays and
+/// lists included (`[u8; 16]` and `Vec<u8>` are binary keys), is left to the
+/// compiler, through `KeyScalar` / `IndexKey` bounds spanned at the type.
 pub fn non_key_reason(ty: &Type) -> Option<&'static str> {
     match ungroup(ty) {
         Type::Tuple(_) => Some("tuples are not scalars"),
-        Type::Array(_) | Type::Slice(_) => Some("arrays are lists, not scalars"),
         Type::Path(path) if path.qself.is_none() => {
             let segment = path.path.segments.last()?;
             match segment.ident.to_string().as_str() {
                 "bool" => Some("booleans cannot be keys"),
-                "Option" => Some("a key attribute is always present, so it cannot be an `Option`"),
-                "Vec"
-                    if type_args(segment)
-                        .first()
-                        .is_some_and(|arg| is_ident(arg, "u8")) =>
-                {
-                    None
-                }
-                "Vec" | "VecDeque" | "LinkedList" => Some("lists are not scalars"),
                 "HashMap" | "BTreeMap" => Some("maps are not scalars"),
                 "HashSet" | "BTreeSet" => Some("sets are not scalars"),
                 _ => None,
@@ -584,24 +668,22 @@ pub fn non_key_reason(ty: &Type) -> Option<&'static str> {
     }
 }
 
-const INTEGERS: &[&str] = &[
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
-];
-
-pub fn is_integer(ty: &Type) -> bool {
-    INTEGERS.iter().any(|int| is_ident(ty, int))
+/// Whether `ty` is spelled as a set (`HashSet<T>`, `BTreeSet<T>`).
+pub fn is_set(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|segment| {
+        matches!(segment.ident.to_string().as_str(), "HashSet" | "BTreeSet")
+            && !segment.arguments.is_none()
+    })
 }
 
-fn is_ttl_type(ty: &Type) -> bool {
-    let scalar = |ty: &Type| is_integer(ty) || is_ident(ty, "SystemTime");
-    if scalar(ty) {
-        return true;
-    }
+/// `T` when `ty` is spelled `Option<T>`.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
     match last_segment(ty) {
-        Some(segment) if segment.ident == "Option" => {
-            matches!(type_args(segment).as_slice(), [inner] if scalar(inner))
-        }
-        _ => false,
+        Some(segment) if segment.ident == "Option" => match type_args(segment).as_slice() {
+            [inner] => Some(inner),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

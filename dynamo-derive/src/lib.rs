@@ -6,9 +6,9 @@
 //!
 //! The macro works in four stages, one file each: `attr` parses `#[dynamo(...)]`,
 //! `ast` builds the typed model, `check` applies the cross-field rules (reporting
-//! every mistake at once, each at its own token) and `expand` writes the code.
-//! On error, `fallback` emits placeholder impls beside the errors so that one
-//! mistake gives one error.
+//! every mistake at once, each at its own token) and `expand` writes the code,
+//! one module per generated artifact. On error, each artifact emits a
+//! placeholder beside the errors so that one mistake gives one error.
 
 mod ast;
 mod attr;
@@ -16,7 +16,6 @@ mod case;
 mod check;
 mod ctxt;
 mod expand;
-mod fallback;
 #[cfg(test)]
 mod tests;
 
@@ -91,12 +90,12 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// | item | what it is |
 /// | --- | --- |
-/// | `impl DynamoItem for User` | `SCHEMA` (table name, keys, indexes, version and TTL attributes), `key()`, `to_item()` / `from_item()`, `version()` / `set_version()` |
-/// | `impl AttributeMap`, `IntoAttribute`, `FromAttribute` | the conversions; reading an owned item is a single pass that moves strings out, and `User` also nests inside other items as a map |
-/// | `pub struct UserKey { username, date_joined }` | the primary key (`Debug`, `Clone`, `PartialEq`), with `UserKey::new(..)`, `From<(hash, range)>` (or `From<hash>`) and `PrimaryKey` |
-/// | `User::key(hash, range) -> UserKey` | builds a key; a `String` part takes `impl Into<String>`, other parts their own type |
-/// | `pub struct UserFields`, `User::FIELDS` | typed attribute paths (`User::FIELDS.email` is a `Field<String>`) for conditions and updates; `HasFields` |
-/// | `pub struct ByEmail;` per index | a marker type with `QueryTarget` and `Index` impls, for `.index::<ByEmail>()` |
+/// | `impl DynamoItem for User` | `SCHEMA` (table name, keys, indexes, version and TTL attributes), `key()`, `to_item()` / `from_item()`, `version()` / `set_version()` / `VERSION_MAX` |
+/// | `impl AttributeMap`, `IntoAttribute`, `FromAttribute` | the conversions; reading an owned item is a single pass that moves strings out, and `User` also nests inside other items as a map. `ATTRIBUTE_NAMES` lists the stored names, flattened ones included. A write never replaces an attribute already in the map: it fails, naming it |
+/// | `pub struct UserKey { username, date_joined }` | the primary key (`Debug`, `Clone`, `PartialEq`, and `Eq` + `Hash` when every key type has them: not for an `f64` key), with `UserKey::new(..)`, `From<(hash, range)>` (or `From<hash>`) and `PrimaryKey` |
+/// | `User::key(hash, range) -> UserKey` | builds a key; a `String` part takes `impl Into<String>`, other parts their own type. Renamed with `key_fn = ...` when the type has a `key` method of its own |
+/// | `pub struct UserFields`, `User::FIELDS` | typed attribute paths (`User::FIELDS.email` is a `Field<String>`) for conditions and updates; the table's key fields are `Field<V, Key>`, which conditions read and updates refuse; `HasFields` |
+/// | `pub struct ByEmail;` per index | a marker type with `QueryTarget` and `Index` impls, for `.index::<ByEmail>()`; `User: ReadableFrom<ByEmail>` when the index projects every attribute `User` needs (see [`ReadableFrom`](https://docs.rs/dynamo-orm/latest/dynamo_orm/schema/trait.ReadableFrom.html)) |
 ///
 /// The impls sit in a `const _: () = { ... };` block and name everything by absolute
 /// path, so shadowed prelude names (`Result`, `Option`, `String`, ...) do not matter.
@@ -112,45 +111,95 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `gsi(Marker, hash = field, range = field, name = "...", projection = ...)` | a global secondary index. `hash` is required, `range` optional; `name` defaults to the marker's name; `projection` is `all` (default), `keys_only` or `include(field, ...)`. Fields are named by their Rust name. |
 /// | `lsi(Marker, range = field, name = "...", projection = ...)` | a local secondary index: the table's hash key with another range key. The table needs a range key. |
 /// | `key = Ident` | the name of the key struct (default `{Type}Key`). |
+/// | `key_fn = ident` | the name of the key constructor `User::key(hash, range)` (default `key`), for a type with a `key` method of its own (which would otherwise be defined twice, E0592). |
 /// | `fields = Ident` | the name of the typed-fields struct (default `{Type}Fields`). |
+/// | `bound = "T: Trait, ..."` | on a generic struct, the where-predicates of the conversion impls instead of the inferred ones (see below). |
 /// | `crate = "path"` | where the runtime is, when `dynamo_orm` is renamed or re-exported (default `::dynamo_orm`). |
+///
+/// An index key may be an `Option` of a key type (a *sparse* index): an item whose
+/// key is `None` has no such attribute, so it is not in the index; the marker's
+/// `Hash` / `Range` type is the inner type. The table's own keys cannot be `Option`s.
+///
+/// A type of your own named like a companion (`UserKey` beside `struct User`) is a
+/// name defined twice (rustc's E0428, at `struct User`): pick other names with
+/// `key = ...` and `fields = ...`.
 ///
 /// # Field attributes
 ///
 /// | attribute | meaning |
 /// | --- | --- |
-/// | `hash_key` | the partition key. Exactly one field has it. |
-/// | `range_key` | the sort key; at most one. |
+/// | `hash_key` | the partition key. Exactly one field has it. Its type implements `KeyScalar`: a string, a number or binary (`Vec<u8>`, `[u8; N]`, `Bytes`), a unit enum, a UUID or a date. |
+/// | `range_key` | the sort key; at most one; a `KeyScalar` too. |
 /// | `rename = "name"` | the stored attribute name. |
 /// | `skip` | not stored; `Default::default()` when read (the type needs `Default`). |
 /// | `default` | a missing or `NULL` attribute reads as `Default::default()` instead of failing. |
-/// | `version` | the optimistic-locking version: an integer type (`i8`..`i128`, `u8`..`u128`, `isize`, `usize`); at most one. |
-/// | `ttl` | the time-to-live attribute: an integer (seconds since the epoch), `SystemTime`, or an `Option` of those; at most one. |
-/// | `with = path::to::module` | converts through `module::to_attribute(&T) -> Result<AttributeValue, EncodeError>` and `module::from_attribute(AttributeValue) -> Result<T, DecodeError>`. The value is always written; a missing attribute is an error unless the field also has `default`. |
-/// | `flatten` | the field's type (a `DynamoAttribute` struct) is stored inline: its attributes sit in this item's map under their own names. |
+/// | `version` | the optimistic-locking version: any integer type, or an alias of one (`VersionNumber`); at most one. A missing or `NULL` attribute reads as version 0 (items written by other tools have none); a stored version that is negative, not whole or too large for the type is a decode error naming the attribute. `set_version` refuses a version the type cannot hold (`VERSION_MAX`). |
+/// | `ttl` | the time-to-live attribute: an integer (seconds since the epoch), `SystemTime`, or an `Option` of those (`TimeToLive`); at most one. |
+/// | `with = path::to::module` | converts through `module::to_attribute(&T) -> Result<AttributeValue, EncodeError>` and `module::from_attribute(AttributeValue) -> Result<T, DecodeError>`; a function of another signature is an error at the module that states the expected one. The value is always written; a missing attribute is an error unless the field also has `default`. |
+/// | `flatten` | the field's type (a struct deriving `DynamoAttribute`) is stored inline: its attributes sit in this item's map under their own names. Every stored name must stay unique: a flattened struct that stores an attribute under the name of another field (the keys included) or of another flattened struct is a compile error naming both. |
 ///
 /// `None` and empty sets are left out of the item and read back as `None` and the
 /// empty set; `NULL` reads as `None`.
 ///
+/// # Generic structs
+///
+/// `struct Envelope<T> { #[dynamo(hash_key)] id: String, body: T }` derives like a
+/// concrete struct. Like serde, each type parameter that a stored field uses gets
+/// `T: IntoAttribute + FromAttribute + AttrKind` on the conversion impls (and
+/// `Send + Sync + 'static` on `DynamoItem`), and a skipped field's type `Default`;
+/// `#[dynamo(bound = "T: ...")]` replaces those bounds when a field needs others (a
+/// `HashSet<T>` needs `T: SetElement`). `Envelope::<T>::SCHEMA` is one table for
+/// every `T`; the key struct is not generic, `EnvelopeFields<T>` and the index
+/// markers (`ByKind<T>`) are. The keys, index keys, `flatten`, `version` and `ttl`
+/// fields need concrete types; lifetime parameters are not supported.
+///
+/// ```
+/// use dynamo_orm::{DynamoAttribute, DynamoItem};
+///
+/// #[derive(DynamoAttribute, Debug, PartialEq)]
+/// struct Address {
+///     city: String,
+/// }
+///
+/// #[derive(DynamoItem, Debug, PartialEq)]
+/// #[dynamo(table = "envelopes")]
+/// struct Envelope<T> {
+///     #[dynamo(hash_key)]
+///     id: String,
+///     body: T,
+/// }
+///
+/// let letter = Envelope { id: "e1".into(), body: Address { city: "Oslo".into() } };
+/// assert_eq!(Envelope::from_item(letter.to_item()?)?, letter);
+/// let number = Envelope { id: "e2".into(), body: 7u32 };
+/// assert_eq!(Envelope::from_item(number.to_item()?)?, number);
+/// assert_eq!(Envelope::<u32>::key("e2"), EnvelopeKey::new("e2"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Checked at compile time
 ///
-/// Each mistake is an error at the offending token, and all of a struct's mistakes
+/// Each mistake is one error at the offending token, and all of a struct's mistakes
 /// are reported together: a missing or second hash key, a second range key; key
-/// fields (of the table or an index) of a type DynamoDB cannot key on (`bool`,
-/// `Option`, lists other than `Vec<u8>`, maps, sets, tuples, arrays — and any type
-/// without `KeyScalar`); `skip`, `flatten`, `default`, `with`, `version` or `ttl` on a
-/// key; `skip` or `flatten` combined with other options; `version` or `ttl` on an
-/// unsupported type or twice; two fields stored under one name; an empty `rename`;
-/// index markers or names used twice; index keys and `include` fields that do not
-/// exist or are skipped; an `lsi` with `hash` or without `range`; a `gsi` without
-/// `hash`; unknown or repeated keys and malformed values; enums, tuple and unit
-/// structs, unions and generic structs. A field type without `IntoAttribute` /
-/// `FromAttribute`, or a skipped field without `Default`, is reported at the type.
+/// fields of a type DynamoDB cannot key on (`bool`, maps, sets, tuples, an `Option`
+/// table key are refused by name; any other type without `KeyScalar` — or
+/// `IndexKey` for an index key — at the type); `skip`, `flatten`, `default`,
+/// `with`, `version` or `ttl` on a key; `skip` or `flatten` combined with other
+/// options; `version` or `ttl` twice, or on a type without `VersionNumber` /
+/// `TimeToLive` (at the type); `flatten` on a type that is not a derived struct (at
+/// the type); two fields stored under one name, flattened structs included; an
+/// empty `rename`; index markers or names used twice; index keys and `include`
+/// fields that do not exist or are skipped; an `lsi` with `hash` or without
+/// `range`; a `gsi` without `hash`; a `with` module function of the wrong
+/// signature; unknown or repeated keys and malformed values; enums, tuple and unit
+/// structs, unions, lifetime parameters and the generic fields listed above. A
+/// field type without `IntoAttribute` / `FromAttribute`, or a skipped field without
+/// `Default`, is reported at the type.
 #[proc_macro_derive(DynamoItem, attributes(dynamo))]
 pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_item(&input)
-        .unwrap_or_else(|error| fallback::item(&input, error))
+        .unwrap_or_else(|error| expand::fallback_item(&input, error))
         .into()
 }
 
@@ -162,9 +211,9 @@ pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
 /// paths (`{Type}Fields`, `{Type}::FIELDS`, `HasFields`), so the struct can be a
 /// field (`address: Address`), a list element (`Vec<Address>`), a `flatten`ed part
 /// of an item, or a projection. Struct attributes: `rename_all`, `crate`,
-/// `fields`, `projection_of`; field attributes: `rename`, `skip`, `default`,
-/// `with`, `flatten` (as on [`DynamoItem`](macro@DynamoItem)). Key, index, table,
-/// version and TTL attributes are errors here.
+/// `fields`, `bound`, `projection_of`; field attributes: `rename`, `skip`,
+/// `default`, `with`, `flatten` (as on [`DynamoItem`](macro@DynamoItem), generic
+/// structs included). Key, index, table, version and TTL attributes are errors here.
 ///
 /// ```
 /// use dynamo_orm::{AttributeMap, DynamoAttribute, DynamoItem, FromAttribute, IntoAttribute};
@@ -188,8 +237,10 @@ pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
 /// Reads a subset of an item's attributes (for index queries with a narrow
 /// projection, or to read less). Each field takes its stored name from the item's
 /// field of the same name (`<Item as HasFields>::FIELDS.field`), and must have the
-/// same type: a field the item lacks, or of another type, fails to compile at the
-/// field. `rename` and `rename_all` are errors; `skip` and `default` work as usual.
+/// same type: a field the item lacks, skips or stores with another type fails to
+/// compile at the field. `rename` and `rename_all` are errors; `skip` and
+/// `default` work as usual. A projection reads from any of the item's indexes
+/// (`ReadableFrom`). It cannot be generic.
 ///
 /// ```
 /// use dynamo_orm::{AttributeMap, DynamoAttribute, DynamoItem};
@@ -247,6 +298,6 @@ pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
 pub fn derive_dynamo_attribute(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_attribute(&input)
-        .unwrap_or_else(|error| fallback::attribute(&input, error))
+        .unwrap_or_else(|error| expand::fallback_attribute(&input, error))
         .into()
 }

@@ -3,7 +3,7 @@
 
 use syn::{DeriveInput, parse_quote};
 
-use crate::check::{is_integer, non_key_reason, type_text, valid_name};
+use crate::check::{non_key_reason, option_inner, type_text, valid_name};
 use crate::expand::{derive_attribute, derive_item};
 
 /// The messages of every error, in order.
@@ -130,19 +130,24 @@ fn hash_key_rules() {
 fn key_types() {
     for (ty, reason) in [
         (quote::quote!(bool), "booleans"),
-        (quote::quote!(Option<String>), "`Option`"),
-        (quote::quote!(Vec<String>), "lists"),
-        (quote::quote!(std::collections::VecDeque<u8>), "lists"),
+        (
+            quote::quote!(Option<String>),
+            "a table key is always present",
+        ),
         (quote::quote!(HashMap<String, u8>), "maps"),
         (quote::quote!(BTreeSet<u8>), "sets"),
         (quote::quote!((String, u8)), "tuples"),
-        (quote::quote!([u8; 4]), "arrays"),
     ] {
         let input: DeriveInput = parse_quote! { struct User { #[dynamo(hash_key)] id: #ty } };
         assert_one(item_errors(input), reason);
     }
+    // Left to `KeyScalar`, which accepts what implements it, whatever the
+    // spelling: `[u8; 16]` and `Vec<Byte>` (`type Byte = u8`) are binary keys.
     for ty in [
         quote::quote!(Vec<u8>),
+        quote::quote!(Vec<Byte>),
+        quote::quote!([u8; 16]),
+        quote::quote!(Vec<String>),
         quote::quote!(String),
         quote::quote!(MyId),
     ] {
@@ -154,15 +159,29 @@ fn key_types() {
     }
     let ty: syn::Type = parse_quote!(std::vec::Vec<::core::primitive::u8>);
     assert_eq!(non_key_reason(&ty), None);
+    assert!(option_inner(&parse_quote!(Option<String>)).is_some());
+    assert!(option_inner(&parse_quote!(String)).is_none());
+
+    // A secondary index key may be an `Option` of a scalar: a sparse index.
+    let sparse: DeriveInput = parse_quote! {
+        #[dynamo(gsi(ByEmail, hash = email), gsi(ByTag, hash = tag))]
+        struct User { #[dynamo(hash_key)] id: String, email: Option<String>, tag: Option<bool> }
+    };
+    assert_one(
+        item_errors(sparse),
+        "field `tag`: `bool` cannot be a key attribute",
+    );
 }
 
 #[test]
 fn version_and_ttl_rules() {
-    assert_one(
+    // The types are checked by `VersionNumber` / `TimeToLive` bounds, spanned
+    // at the field: an alias of an integer is a fine version.
+    assert!(
         item_errors(parse_quote! {
-            struct User { #[dynamo(hash_key)] id: String, #[dynamo(version)] v: String }
-        }),
-        "must have an integer type",
+            struct User { #[dynamo(hash_key)] id: String, #[dynamo(version)] v: Version }
+        })
+        .is_empty()
     );
     assert_one(
         item_errors(parse_quote! {
@@ -173,12 +192,6 @@ fn version_and_ttl_rules() {
             }
         }),
         "a second `version` field: field `v`",
-    );
-    assert_one(
-        item_errors(parse_quote! {
-            struct User { #[dynamo(hash_key)] id: String, #[dynamo(ttl)] t: String }
-        }),
-        "the `ttl` field must be an integer",
     );
     assert_one(
         item_errors(parse_quote! {
@@ -197,9 +210,15 @@ fn version_and_ttl_rules() {
         };
         assert!(item_errors(input).is_empty(), "{ty} is a TTL type");
     }
-    assert!(is_integer(&parse_quote!(::core::primitive::u128)));
-    assert!(!is_integer(&parse_quote!(f64)));
-    assert!(!is_integer(&parse_quote!(Option<u64>)));
+    let input: DeriveInput = parse_quote! {
+        struct User { #[dynamo(hash_key)] id: String, #[dynamo(version)] v: u8, #[dynamo(ttl)] t: i64 }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(
+        code.contains("<u8as::dynamo_orm::__private::VersionNumber>::MAX"),
+        "{code}"
+    );
+    assert!(code.contains("assert_time_to_live::<i64>()"));
 }
 
 #[test]
@@ -216,7 +235,7 @@ fn attribute_syntax() {
             #[dynamo(shards = 3)]
             struct User { #[dynamo(hash_key)] id: String }
         }),
-        "expected one of: table, rename_all, crate, gsi, lsi, key, fields",
+        "expected one of: table, rename_all, crate, gsi, lsi, key, key_fn, fields",
     );
     assert_one(
         item_errors(parse_quote! {
@@ -349,6 +368,7 @@ fn index_rules() {
                 #[dynamo(range_key)] at: i64,
                 email: String,
                 tags: Vec<String>,
+                flag: bool,
                 #[dynamo(skip)] cache: u8,
             }
         }
@@ -359,8 +379,8 @@ fn index_rules() {
             "no field `mail` in `User`",
         ),
         (
-            quote::quote!(gsi(ByTag, hash = tags)),
-            "field `tags`: `Vec<String>` cannot be a key attribute",
+            quote::quote!(gsi(ByFlag, hash = flag)),
+            "field `flag`: `bool` cannot be a key attribute",
         ),
         (
             quote::quote!(gsi(ByCache, hash = cache)),
@@ -457,7 +477,29 @@ fn shapes() {
     );
     assert_one(
         item_errors(parse_quote! { struct Wrapper<T> { #[dynamo(hash_key)] id: T } }),
-        "generic types are not supported by `#[derive(DynamoItem)]`",
+        "the hash key of a generic struct needs a concrete type, not `T`",
+    );
+    assert_one(
+        item_errors(parse_quote! { struct Borrowed<'a> { #[dynamo(hash_key)] id: &'a str } }),
+        "does not support lifetime parameters",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(gsi(ByBody, hash = body))]
+            struct Envelope<T> { #[dynamo(hash_key)] id: String, body: T }
+        }),
+        "an index key of a generic struct needs a concrete type, not `T` (field `body`)",
+    );
+    assert!(
+        item_errors(parse_quote! {
+            #[dynamo(gsi(ByKind, hash = kind))]
+            struct Envelope<T> { #[dynamo(hash_key)] id: String, kind: String, body: Vec<T> }
+        })
+        .is_empty()
+    );
+    assert_one(
+        attribute_errors(parse_quote! { enum Role<T> { A } }),
+        "it cannot be generic",
     );
     assert_one(
         attribute_errors(parse_quote! { enum Shape { Circle { r: f64 }, Dot } }),
@@ -553,7 +595,7 @@ fn reports_every_mistake_at_once() {
         struct User {
             #[dynamo(hash_key)] username: String,
             #[dynamo(hash_key)] email: String,
-            #[dynamo(version)] version: f64,
+            #[dynamo(version, with = m)] version: u64,
             #[dynamo(nickname = "nick")] nickname: Option<String>,
             #[dynamo(skip, rename = "cache")] cache: Option<String>,
         }
@@ -574,4 +616,90 @@ fn types_print_as_written() {
         type_text(&parse_quote!(std::time::SystemTime)),
         "std::time::SystemTime"
     );
+}
+
+#[test]
+fn readable_from_indexes_that_cover_the_required_fields() {
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(gsi(Covered, hash = email, projection = include(name)))]
+        #[dynamo(gsi(Short, hash = email, projection = keys_only))]
+        #[dynamo(gsi(Everything, hash = email))]
+        #[dynamo(gsi(NoAudit, hash = email, projection = include(name, nick)))]
+        struct User {
+            #[dynamo(hash_key)] id: String,
+            email: String,
+            name: String,
+            nick: Option<String>,
+            tags: HashSet<String>,
+            #[dynamo(default)] logins: u64,
+            #[dynamo(version)] v: u64,
+            #[dynamo(skip)] cache: u8,
+        }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    let readable = |marker: &str| code.contains(&format!("ReadableFrom<{marker}>forUser"));
+    assert!(readable("Covered"), "keys + name: every required field");
+    assert!(!readable("Short"), "`name` is missing");
+    assert!(readable("Everything"), "projection `all`");
+
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(gsi(ByEmail, hash = email, projection = include(note)))]
+        struct User {
+            #[dynamo(hash_key)] id: String,
+            email: String,
+            #[dynamo(with = m)] note: Option<String>,
+            #[dynamo(flatten)] audit: Audit,
+        }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(
+        !code.contains("ReadableFrom<ByEmail>forUser"),
+        "a flattened field is required and never projected by name"
+    );
+}
+
+#[test]
+fn key_fn_and_bound_attributes() {
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(key_fn = key_of)]
+        struct User { #[dynamo(hash_key)] id: String }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(
+        code.contains("fnkey_of(id:impl::dynamo_orm::__private::Into<String>)"),
+        "{code}"
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(key_fn = "key_of")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "expected a name: `key_fn = key_of`",
+    );
+    assert_one(
+        attribute_errors(parse_quote! { #[dynamo(key_fn = k)] struct Address { city: String } }),
+        "`key_fn` is only allowed with `#[derive(DynamoItem)]`",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(bound = "T: Clone")]
+            struct User { #[dynamo(hash_key)] id: String }
+        }),
+        "`bound` is for generic types",
+    );
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(bound = "T: Custom")]
+        struct Envelope<T> { #[dynamo(hash_key)] id: String, body: T }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains("whereT:Custom,"), "{code}");
+    assert!(!code.contains("T:::dynamo_orm::__private::IntoAttribute"));
+    let input: DeriveInput = parse_quote! {
+        struct Envelope<T> { #[dynamo(hash_key)] id: String, body: Vec<T>, #[dynamo(skip)] cache: Option<T> }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains(
+        "T:::dynamo_orm::__private::IntoAttribute+::dynamo_orm::__private::FromAttribute+::dynamo_orm::__private::AttrKind"
+    ));
+    assert!(code.contains("Option<T>:::dynamo_orm::__private::Default"));
 }

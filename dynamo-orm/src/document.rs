@@ -363,6 +363,8 @@ impl<'a> IntoIterator for &'a Document {
 impl AttributeMap for Document {
     /// Unknown until run time; used only as a capacity hint.
     const ATTRIBUTE_COUNT: usize = 0;
+    /// None: a document has no static attribute names.
+    const ATTRIBUTE_NAMES: &'static [&'static str] = &[];
 
     fn write_attributes(&self, item: &mut Item) -> Result<(), EncodeError> {
         item.extend(self.0.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -558,7 +558,9 @@ fn next_version<T: Model>(attribute: &str, current: u64) -> Result<u64> {
     }
 }
 
-/// The version an unchecked write stored, from the attributes it returned.
+/// The version an unchecked write stored, from the attributes it returned: a
+/// stored value that is not a version is a decode error naming the attribute
+/// (the write was made; its version is unknown), never read as 0.
 fn bumped_version(attribute: &str, attributes: Option<&Item>, returned_old: bool) -> Result<u64> {
     let found = attributes.and_then(|a| stored_version(a, attribute));
     match (returned_old, found) {
@@ -566,9 +568,20 @@ fn bumped_version(attribute: &str, attributes: Option<&Item>, returned_old: bool
         (true, Some(old)) => Ok(old.saturating_add(1)),
         (true, None) if attributes.is_none() => Ok(1),
         (false, Some(new)) => Ok(new),
-        _ => Err(Error::Validation(format!(
-            "the stored version attribute `{attribute}` does not hold a version"
-        ))),
+        _ => {
+            let stored = attributes.and_then(|a| a.get(attribute));
+            let err = match stored {
+                Some(AttributeValue::N(n)) => {
+                    crate::error::DecodeError::new(crate::error::DecodeErrorKind::InvalidNumber {
+                        value: n.clone(),
+                        target: "a version (a whole number from 0)",
+                    })
+                }
+                Some(other) => crate::error::DecodeError::type_mismatch("N", other),
+                None => crate::error::DecodeError::new(crate::error::DecodeErrorKind::Missing),
+            };
+            Err(Error::Decode(err.in_field(attribute)))
+        }
     }
 }
 

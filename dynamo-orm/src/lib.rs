@@ -77,8 +77,9 @@ pub use op::target::{IndexKeys, KeyNames};
 pub use query::{IndexHandle, Query, Untyped};
 pub use scan::Scan;
 pub use schema::{
-    DynamoItem, HasFields, Index, IndexKind, IndexSchema, KeyAttribute, NoRange, PrimaryIndex,
-    PrimaryKey, Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema,
+    DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
+    PrimaryIndex, PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom, ScalarType,
+    SortKey, TableSchema, TimeToLive, VersionNumber,
 };
 pub use table::Table;
 pub use transact::{TransactGet, TransactGetResult, TransactWrite, TxHandle};

@@ -1,10 +1,11 @@
 //! Re-exports and helpers for the derive macros' generated code. Not public API:
 //! it changes with the macros, which the runtime pins at an exact version.
 pub use crate::error::{DecodeError, EncodeError};
-pub use crate::expr::{AttrKind, ExactKind, Field, ListKind};
+pub use crate::expr::{AttrKind, ExactKind, Field, Key, ListKind, Plain, Skipped};
 pub use crate::schema::{
-    DynamoItem, HasFields, Index, IndexKind, IndexSchema, KeyAttribute, NoRange, PrimaryKey,
-    Projection, ProjectionOf, QueryTarget, ScalarType, TableSchema,
+    DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
+    PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom, ScalarType, TableSchema,
+    TimeToLive, VersionNumber,
 };
 pub use crate::value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, SetElement};
 pub use crate::{AttributeValue, Item};
@@ -13,6 +14,7 @@ pub use core::default::Default;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 pub use std::string::String;
 pub use std::vec::Vec;
 
@@ -103,42 +105,129 @@ pub fn read_field_or_default<T: FromAttribute + Default>(
 
 /// Reads a `#[dynamo(with = module)]` field through `module::from_attribute`.
 #[inline]
-pub fn read_with<T>(
+pub fn read_with<T, F, A, R>(
     value: Option<AttributeValue>,
     name: &str,
-    from: impl FnOnce(AttributeValue) -> Result<T, DecodeError>,
-) -> Result<T, DecodeError> {
+    from: F,
+) -> Result<T, DecodeError>
+where
+    F: FnOnce(A) -> R,
+    T: WithFrom<A, R>,
+{
     match value {
-        Some(v) => from(v).map_err(|e| e.in_field(name)),
+        Some(v) => T::ret(from(T::arg(v))).map_err(|e| e.in_field(name)),
         None => Err(DecodeError::missing(name)),
     }
 }
 
 /// Reads a `#[dynamo(with = module, default)]` field: missing (or NULL) gives `Default`.
 #[inline]
-pub fn read_with_or_default<T: Default>(
+pub fn read_with_or_default<T, F, A, R>(
     value: Option<AttributeValue>,
     name: &str,
-    from: impl FnOnce(AttributeValue) -> Result<T, DecodeError>,
-) -> Result<T, DecodeError> {
+    from: F,
+) -> Result<T, DecodeError>
+where
+    F: FnOnce(A) -> R,
+    T: WithFrom<A, R> + Default,
+{
     match value {
         Some(AttributeValue::Null(_)) | None => Ok(T::default()),
-        Some(v) => from(v).map_err(|e| e.in_field(name)),
+        Some(v) => T::ret(from(T::arg(v))).map_err(|e| e.in_field(name)),
     }
 }
 
 /// Writes a `#[dynamo(with = module)]` field through `module::to_attribute`
 /// (always: the module decides what an absent value is).
 #[inline]
-pub fn write_with<T: ?Sized>(
+pub fn write_with<'v, T, F, A, R>(
     item: &mut Item,
     name: &'static str,
-    value: &T,
-    to: impl FnOnce(&T) -> Result<AttributeValue, EncodeError>,
-) -> Result<(), EncodeError> {
-    item.insert(String::from(name), to(value).map_err(|e| e.in_field(name))?);
-    Ok(())
+    value: &'v T,
+    to: F,
+) -> Result<(), EncodeError>
+where
+    T: ?Sized + WithTo<'v, A, R>,
+    F: FnOnce(A) -> R,
+{
+    let value = T::ret(to(T::arg(value))).map_err(|e| e.in_field(name))?;
+    insert_new(item, name, value)
 }
+
+/// The signature `module::to_attribute` must have for a field of type `Self`.
+///
+/// `write_with` takes the function as any `FnOnce(A) -> R` and checks `A` and
+/// `R` here, so a wrong signature is reported with this message (stating the
+/// expected one) rather than as a closure signature mismatch.
+#[diagnostic::on_unimplemented(
+    message = "`to_attribute` of a `with` module must be `fn to_attribute(&{Self}) -> Result<AttributeValue, EncodeError>`",
+    label = "this module's `to_attribute` is `fn({A}) -> {R}`",
+    note = "`#[dynamo(with = module)]` converts a field of type `T` with `module::to_attribute(&T) -> Result<AttributeValue, EncodeError>` and `module::from_attribute(AttributeValue) -> Result<T, DecodeError>`"
+)]
+pub trait WithTo<'v, A, R> {
+    /// The argument, from a reference to the field.
+    fn arg(value: &'v Self) -> A;
+    /// The result.
+    fn ret(result: R) -> Result<AttributeValue, EncodeError>;
+}
+
+impl<'v, T: ?Sized> WithTo<'v, &'v T, Result<AttributeValue, EncodeError>> for T {
+    #[inline]
+    fn arg(value: &'v T) -> &'v T {
+        value
+    }
+    #[inline]
+    fn ret(result: Result<AttributeValue, EncodeError>) -> Result<AttributeValue, EncodeError> {
+        result
+    }
+}
+
+/// A second impl, for functions that cannot return: with two impls, the
+/// compiler waits for the function's own signature to pick `A` and `R`
+/// instead of forcing the expected ones on it (which reports a closure
+/// signature mismatch, not the message above).
+impl<T: ?Sized> WithTo<'_, (), Unmatched> for T {
+    fn arg(_: &Self) {}
+    fn ret(result: Unmatched) -> Result<AttributeValue, EncodeError> {
+        match result {}
+    }
+}
+
+/// The signature `module::from_attribute` must have for a field of type `Self`
+/// (see [`WithTo`]).
+#[diagnostic::on_unimplemented(
+    message = "`from_attribute` of a `with` module must be `fn from_attribute(AttributeValue) -> Result<{Self}, DecodeError>`",
+    label = "this module's `from_attribute` is `fn({A}) -> {R}`",
+    note = "`#[dynamo(with = module)]` converts a field of type `T` with `module::to_attribute(&T) -> Result<AttributeValue, EncodeError>` and `module::from_attribute(AttributeValue) -> Result<T, DecodeError>`"
+)]
+pub trait WithFrom<A, R>: Sized {
+    /// The argument.
+    fn arg(value: AttributeValue) -> A;
+    /// The result.
+    fn ret(result: R) -> Result<Self, DecodeError>;
+}
+
+impl<T> WithFrom<AttributeValue, Result<T, DecodeError>> for T {
+    #[inline]
+    fn arg(value: AttributeValue) -> AttributeValue {
+        value
+    }
+    #[inline]
+    fn ret(result: Result<T, DecodeError>) -> Result<T, DecodeError> {
+        result
+    }
+}
+
+/// See the second impl of [`WithTo`].
+impl<T> WithFrom<(), Unmatched> for T {
+    fn arg(_: AttributeValue) {}
+    fn ret(result: Unmatched) -> Result<T, DecodeError> {
+        match result {}
+    }
+}
+
+/// A type without values, for the second impls of [`WithTo`] and [`WithFrom`].
+pub enum Unmatched {}
 
 /// Writes a key attribute (keys are never left out).
 #[inline]
@@ -162,6 +251,60 @@ pub fn read_key<T: FromAttribute>(item: &Item, name: &str) -> Result<T, DecodeEr
         None => Err(DecodeError::missing(name)),
     }
 }
+
+/// Reads the `#[dynamo(version)]` field: a missing (or `NULL`) attribute is
+/// version 0, as items written by other libraries have none; a stored version
+/// that is negative, not a whole number or too large for the field is an
+/// error naming the attribute (never 0, never truncated).
+///
+/// The functions are the field type's `VersionNumber` ones, passed in so the
+/// derive names the trait only through `<T as VersionNumber>::...` paths.
+#[inline]
+pub fn read_version<V: FromAttribute>(
+    value: Option<AttributeValue>,
+    name: &str,
+    from_version: fn(u64) -> Option<V>,
+    to_version: fn(V) -> Option<u64>,
+) -> Result<V, DecodeError> {
+    let version = match value {
+        None | Some(AttributeValue::Null(_)) => 0,
+        Some(v) => {
+            let stored = V::from_attribute(v).map_err(|e| e.in_field(name))?;
+            to_version(stored).ok_or_else(|| {
+                DecodeError::invalid("a version of 0 or more", "a negative number").in_field(name)
+            })?
+        }
+    };
+    // Back from the `u64` (the type is `Copy`, this avoids asking it here).
+    from_version(version).ok_or_else(|| DecodeError::missing(name))
+}
+
+/// `DynamoItem::version` of a type with a version field: its value as a `u64`
+/// (`None` when negative).
+#[inline]
+pub fn version_of(version: Option<u64>, name: &'static str) -> Result<u64, EncodeError> {
+    version.ok_or_else(|| EncodeError::invalid("a version cannot be negative").in_field(name))
+}
+
+/// `DynamoItem::set_version` of a type with a version field: `version` in the
+/// field's type (`None` when it does not fit, `max` being the largest that does).
+#[inline]
+pub fn version_in<V>(
+    value: Option<V>,
+    version: u64,
+    max: u64,
+    name: &'static str,
+) -> Result<V, EncodeError> {
+    value.ok_or_else(|| {
+        EncodeError::invalid(format!(
+            "version {version} does not fit the field's type (at most {max})"
+        ))
+        .in_field(name)
+    })
+}
+
+/// Checks that the `#[dynamo(ttl)]` field's type is a time to live.
+pub const fn assert_time_to_live<T: TimeToLive + ?Sized>() {}
 
 /// The error of a unit enum read from a string that names no variant.
 #[cold]
@@ -220,10 +363,154 @@ pub fn write_field<T: IntoAttribute + ?Sized>(
     value: &T,
 ) -> Result<(), EncodeError> {
     if !value.is_absent() {
-        item.insert(
-            String::from(name),
-            value.to_attribute().map_err(|e| e.in_field(name))?,
-        );
+        let value = value.to_attribute().map_err(|e| e.in_field(name))?;
+        insert_new(item, name, value)?;
     }
     Ok(())
+}
+
+/// Inserts an attribute the struct writes, refusing to replace one already in
+/// the map. The derive refuses two fields of one name at compile time, flattened
+/// structs included; this catches what it cannot see (a hand-written
+/// `AttributeMap`, a map filled before `write_attributes`).
+#[inline]
+fn insert_new(
+    item: &mut Item,
+    name: &'static str,
+    value: AttributeValue,
+) -> Result<(), EncodeError> {
+    match item.entry(String::from(name)) {
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+            Ok(())
+        }
+        Entry::Occupied(_) => Err(written_twice(name)),
+    }
+}
+
+#[cold]
+fn written_twice(name: &str) -> EncodeError {
+    EncodeError::invalid(
+        "the item already holds an attribute of this name (a flattened struct writes it too); \
+         each attribute is written once",
+    )
+    .in_field(name)
+}
+
+/// A struct stored inline in another with `#[dynamo(flatten)]`: every struct
+/// deriving `DynamoAttribute` or `DynamoItem`.
+///
+/// The derive reaches a flattened type only through this trait (its fields,
+/// names, reads and writes), each use spanned at the field's type, so a type
+/// that is not a derived struct is one error there.
+#[diagnostic::on_unimplemented(
+    message = "`flatten` needs a struct deriving `DynamoAttribute`; `{Self}` is not one",
+    label = "not a struct deriving `DynamoAttribute`",
+    note = "a flattened field's attributes are stored inline, beside the item's own: derive `DynamoAttribute` on the type, or remove `flatten` to store the field as one attribute"
+)]
+pub trait Flatten: Sized {
+    /// The typed paths of its fields (`{Type}Fields`).
+    type Fields: Copy + 'static;
+    /// Their value.
+    const FIELDS: Self::Fields;
+    /// [`AttributeMap::ATTRIBUTE_NAMES`].
+    const ATTRIBUTE_NAMES: &'static [&'static str];
+    /// [`AttributeMap::write_attributes`].
+    fn write_attributes(&self, item: &mut Item) -> Result<(), EncodeError>;
+    /// [`AttributeMap::read_attributes`].
+    fn read_attributes(item: &mut Item) -> Result<Self, DecodeError>;
+}
+
+/// The names of `parts`, one after the other; `N` is their total count.
+pub const fn concat_names<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut at = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            out[at] = parts[part][i];
+            at += 1;
+            i += 1;
+        }
+        part += 1;
+    }
+    out
+}
+
+/// The index in `first` of the first name that `second` holds too.
+pub const fn first_shared(first: &[&str], second: &[&str]) -> Option<usize> {
+    let mut i = 0;
+    while i < first.len() {
+        let mut j = 0;
+        while j < second.len() {
+            if str_eq(first[i], second[j]) {
+                return Some(i);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A message assembled in const context, where `format!` is not available,
+/// for the derive's compile-time checks (`panic!("{}", message.as_str())`).
+pub struct ConstMessage {
+    bytes: [u8; 1024],
+    len: usize,
+}
+
+impl ConstMessage {
+    /// An empty message.
+    pub const fn new() -> Self {
+        ConstMessage {
+            bytes: [0; 1024],
+            len: 0,
+        }
+    }
+
+    /// The message with `text` appended (whole, or not at all when full).
+    pub const fn push(mut self, text: &str) -> Self {
+        let text = text.as_bytes();
+        if self.len + text.len() > self.bytes.len() {
+            return self;
+        }
+        let mut i = 0;
+        while i < text.len() {
+            self.bytes[self.len + i] = text[i];
+            i += 1;
+        }
+        self.len += text.len();
+        self
+    }
+
+    /// The text.
+    pub const fn as_str(&self) -> &str {
+        match core::str::from_utf8(self.bytes.split_at(self.len).0) {
+            Ok(text) => text,
+            Err(_) => "",
+        }
+    }
+}
+
+impl Default for ConstMessage {
+    fn default() -> Self {
+        Self::new()
+    }
 }

@@ -20,9 +20,9 @@ use crate::op::read::{
     read_option_setters,
 };
 use crate::op::target::KeyNames;
-use crate::schema::{DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget};
+use crate::schema::{DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget, SortKey};
 use crate::table::Table;
-use crate::value::{IntoAttribute, KeyScalar};
+use crate::value::IntoAttribute;
 
 /// The index type of a query or scan of a [`Document`] table: chosen at run
 /// time by name.
@@ -170,40 +170,57 @@ impl<'a, T, I, P> Query<'a, T, I, P>
 where
     T: DynamoItem,
     I: QueryTarget<Item = T>,
-    I::Range: KeyScalar,
 {
     /// Sort key `= value`.
-    pub fn range_eq(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_eq(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = encode(&value.into_key()).map(SortKeyCondition::Eq);
         self.range(v)
     }
 
     /// Sort key `< value`.
-    pub fn range_lt(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_lt(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = encode(&value.into_key()).map(SortKeyCondition::Lt);
         self.range(v)
     }
 
     /// Sort key `<= value`.
-    pub fn range_le(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_le(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = encode(&value.into_key()).map(SortKeyCondition::Le);
         self.range(v)
     }
 
     /// Sort key `> value`.
-    pub fn range_gt(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_gt(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = encode(&value.into_key()).map(SortKeyCondition::Gt);
         self.range(v)
     }
 
     /// Sort key `>= value`.
-    pub fn range_ge(self, value: impl KeyArg<I::Range>) -> Self {
+    pub fn range_ge(self, value: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = encode(&value.into_key()).map(SortKeyCondition::Ge);
         self.range(v)
     }
 
     /// Sort key `BETWEEN low AND high` (inclusive).
-    pub fn range_between(self, low: impl KeyArg<I::Range>, high: impl KeyArg<I::Range>) -> Self {
+    pub fn range_between(self, low: impl KeyArg<I::Range>, high: impl KeyArg<I::Range>) -> Self
+    where
+        I::Range: SortKey,
+    {
         let v = encode(&low.into_key())
             .and_then(|lo| Ok(SortKeyCondition::Between(lo, encode(&high.into_key())?)));
         self.range(v)
@@ -222,7 +239,7 @@ where
     /// ```
     pub fn range_begins_with(self, prefix: impl KeyArg<I::Range>) -> Self
     where
-        I::Range: AttrKind,
+        I::Range: SortKey + AttrKind,
         <I::Range as AttrKind>::Kind: Prefixable,
     {
         let v = encode(&prefix.into_key()).map(SortKeyCondition::BeginsWith);

@@ -2,6 +2,7 @@
 //! indexes, version and TTL attributes, and the traits that tie a Rust type to it.
 
 use crate::Item;
+use crate::document::Document;
 use crate::error::{DecodeError, EncodeError};
 pub use crate::value::ScalarType;
 use crate::value::{AttributeMap, KeyScalar};
@@ -147,15 +148,144 @@ pub trait DynamoItem: AttributeMap + Send + Sync + 'static {
         Self::from_map(item)
     }
 
-    /// The optimistic-locking version (0 for a new item, or when the type has none).
+    /// The largest version the version field's type holds (`u8::MAX` for a
+    /// `u8` field), `u64::MAX` when the type has none: a write refuses, before
+    /// sending, a next version above it.
+    const VERSION_MAX: u64 = u64::MAX;
+
+    /// The optimistic-locking version: 0 for a new item, or when the type has
+    /// none (an item read without a version attribute has version 0). Fails
+    /// when the field holds a negative number.
     #[inline]
-    fn version(&self) -> u64 {
-        0
+    fn version(&self) -> Result<u64, EncodeError> {
+        Ok(0)
     }
 
     /// Stores a new version in the item (after a successful versioned write).
+    /// Fails, storing nothing, when `version` does not fit the field's type
+    /// (above [`VERSION_MAX`](Self::VERSION_MAX)); does nothing when the type
+    /// has no version field.
     #[inline]
-    fn set_version(&mut self, _version: u64) {}
+    fn set_version(&mut self, version: u64) -> Result<(), EncodeError> {
+        let _ = version;
+        Ok(())
+    }
+}
+
+/// An integer type that can hold an optimistic-locking version
+/// (`#[dynamo(version)]`): every integer type (or an alias of one).
+///
+/// ```
+/// use dynamo_orm::schema::VersionNumber;
+/// assert_eq!(7u8.to_version(), Some(7));
+/// assert_eq!((-1i32).to_version(), None);
+/// assert_eq!(u8::from_version(256), None);
+/// assert_eq!(<u8 as VersionNumber>::MAX, 255);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a version",
+    label = "the `version` field needs an integer type",
+    note = "a version is an integer: `u64`, `i32`, ... (`i8`..`i128`, `u8`..`u128`, `isize`, `usize`), or an alias of one"
+)]
+pub trait VersionNumber: Copy {
+    /// The largest version this type holds, as a `u64` (`u64::MAX` for wider types).
+    const MAX: u64;
+    /// The version as a `u64`; `None` when negative (or above `u64::MAX`).
+    fn to_version(self) -> Option<u64>;
+    /// `version` in this type; `None` when it does not fit.
+    fn from_version(version: u64) -> Option<Self>;
+}
+
+macro_rules! version_number {
+    ($($t:ty),*) => {$(
+        impl VersionNumber for $t {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            const MAX: u64 = if <$t>::MAX as u128 > u64::MAX as u128 {
+                u64::MAX
+            } else {
+                <$t>::MAX as u64
+            };
+            #[inline]
+            fn to_version(self) -> Option<u64> {
+                u64::try_from(self).ok()
+            }
+            #[inline]
+            fn from_version(version: u64) -> Option<Self> {
+                Self::try_from(version).ok()
+            }
+        }
+    )*};
+}
+version_number!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
+
+/// A type that can hold an item's time to live (`#[dynamo(ttl)]`): seconds
+/// since the Unix epoch, as DynamoDB reads them. Integers, `SystemTime`, and
+/// an `Option` of those.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use dynamo_orm::schema::TimeToLive;
+/// fn ttl<T: TimeToLive>() {}
+/// ttl::<i64>();
+/// ttl::<Option<SystemTime>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a time to live",
+    label = "the `ttl` field needs a time",
+    note = "DynamoDB reads a time to live as seconds since the Unix epoch: use an integer, `SystemTime`, or an `Option` of those"
+)]
+pub trait TimeToLive {}
+
+macro_rules! time_to_live {
+    ($($t:ty),*) => {$(
+        impl TimeToLive for $t {}
+        impl TimeToLive for Option<$t> {}
+    )*};
+}
+time_to_live!(
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    std::time::SystemTime
+);
+
+/// The type of a secondary index key field: a [`KeyScalar`], or an `Option`
+/// of one for a sparse index (an item whose key is `None` has no such
+/// attribute, so it is not in the index).
+///
+/// ```
+/// use dynamo_orm::schema::IndexKey;
+/// fn scalar<K: IndexKey<Scalar = String>>() {}
+/// scalar::<String>();
+/// scalar::<Option<String>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a DynamoDB index key attribute",
+    label = "index keys must be strings, numbers or binary, or an `Option` of one",
+    note = "DynamoDB keys are scalars: S (String, Uuid, dates, unit enums), N (integers, floats, Decimal) or B (Vec<u8>, [u8; N], Bytes); an `Option` of one makes a sparse index, which leaves out the items whose key is `None`"
+)]
+pub trait IndexKey {
+    /// The key's scalar type: `Self`, or `K` for `Option<K>`.
+    type Scalar: KeyScalar + Send + Sync;
+}
+
+impl<K: KeyScalar + Send + Sync> IndexKey for K {
+    type Scalar = K;
+}
+
+impl<K: KeyScalar + Send + Sync> IndexKey for Option<K> {
+    type Scalar = K;
 }
 
 /// A key shape that can be queried: the table's primary key ([`PrimaryIndex`])
@@ -188,6 +318,31 @@ pub trait Index: QueryTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoRange {}
 
+/// A sort key type: every [`KeyScalar`]. The `Range` of a table or index
+/// without a sort key is [`NoRange`], which is not one, so sort key conditions
+/// (`range_eq`, `range_between`, ...) do not compile there.
+///
+/// ```
+/// use dynamo_orm::schema::SortKey;
+/// fn sort_key<R: SortKey>() {}
+/// sort_key::<i64>();
+/// sort_key::<String>();
+/// ```
+///
+/// ```compile_fail,E0277
+/// # use dynamo_orm::schema::SortKey;
+/// # fn sort_key<R: SortKey>() {}
+/// sort_key::<dynamo_orm::NoRange>(); // this table (or index) has no sort key
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this table (or index) has no sort key",
+    label = "a sort key condition needs a sort key",
+    note = "remove the `range_*` condition, or query a table or index that has a sort key (`#[dynamo(range_key)]`, or `range = field` in `gsi(...)` / `lsi(...)`)"
+)]
+pub trait SortKey: KeyScalar {}
+
+impl<T: KeyScalar> SortKey for T {}
+
 /// The table's own primary key as a [`QueryTarget`].
 pub struct PrimaryIndex<T>(std::marker::PhantomData<fn() -> T>);
 
@@ -199,6 +354,56 @@ pub trait HasFields {
     const FIELDS: Self::Fields;
 }
 
+/// A type that a read from `I` (the table, [`PrimaryIndex`], or a secondary
+/// index marker) can produce: the index holds every attribute it needs.
+///
+/// - `T` from its table;
+/// - `T` from a secondary index with projection `all`, or whose projected
+///   attributes (the table's keys, the index's keys and the `include` list)
+///   cover every *required* field of `T`: every stored field except `Option`s,
+///   `default`s, sets (they read empty), the version (it reads 0) — a `flatten`
+///   or `with` field is required. The derive implements it per index;
+/// - a `#[dynamo(projection_of = T)]` struct from any of `T`'s indexes;
+/// - a [`Document`] from anything.
+///
+/// ```
+/// use dynamo_orm::{DynamoItem, PrimaryIndex, ReadableFrom};
+///
+/// #[derive(DynamoItem)]
+/// #[dynamo(table = "users", gsi(ByEmail, hash = email, projection = keys_only))]
+/// #[dynamo(gsi(ByCity, hash = city, projection = include(email)))]
+/// struct User {
+///     #[dynamo(hash_key)]
+///     username: String,
+///     email: String,
+///     city: String,
+///     bio: Option<String>,
+/// }
+///
+/// fn readable<P: ReadableFrom<I>, I>() {}
+/// readable::<User, PrimaryIndex<User>>();
+/// readable::<User, ByCity>(); // keys + email: every required field
+/// ```
+///
+/// ```compile_fail,E0277
+/// # use dynamo_orm::{DynamoItem, ReadableFrom};
+/// # #[derive(DynamoItem)]
+/// # #[dynamo(table = "users", gsi(ByEmail, hash = email, projection = keys_only))]
+/// # struct User { #[dynamo(hash_key)] username: String, email: String, city: String }
+/// # fn readable<P: ReadableFrom<I>, I>() {}
+/// readable::<User, ByEmail>(); // `city` is not in the index
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "index `{I}` does not project every attribute `{Self}` needs",
+    label = "`{Self}` cannot be read from `{I}`",
+    note = "read a projection with `.project::<P>()` (a `#[dynamo(projection_of = ...)]` struct of the attributes the index holds), or project more into the index (`projection = all`, or `include(...)` the missing fields)"
+)]
+pub trait ReadableFrom<I> {}
+
+impl<T: DynamoItem> ReadableFrom<PrimaryIndex<T>> for T {}
+
+impl<I> ReadableFrom<I> for Document {}
+
 /// What a read of a table of `T` can return: `T` itself, a struct that reads
 /// a subset of `T`'s attributes (`#[dynamo(projection_of = T)]`), or a
 /// [`Document`](crate::Document).
@@ -206,7 +411,6 @@ pub trait ProjectionOf<T>: AttributeMap + Send + 'static {
     /// Whether it reads every attribute (no projection expression is sent).
     #[doc(hidden)]
     const __FULL: bool = false;
-
     /// Reads a stored item.
     #[doc(hidden)]
     #[inline]

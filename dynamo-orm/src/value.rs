@@ -109,7 +109,7 @@ pub trait FromAttribute: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a DynamoDB key attribute",
     label = "key attributes must be strings, numbers or binary",
-    note = "DynamoDB keys are scalars: S (String, Uuid, dates, unit enums), N (integers, floats, Decimal) or B (Vec<u8>, Bytes); bool, Option, lists, maps and sets cannot be keys"
+    note = "DynamoDB keys are scalars: S (String, Uuid, dates, unit enums), N (integers, floats, Decimal) or B (Vec<u8>, [u8; N], Bytes); bool, lists, maps and sets cannot be keys, and only a secondary index key can be an `Option` (a sparse index)"
 )]
 pub trait KeyScalar: IntoAttribute + FromAttribute {
     /// The key's DynamoDB type.
@@ -142,8 +142,16 @@ pub trait AttributeMap: Sized {
         Ok(item)
     }
 
-    /// The top-level attribute names it writes, in field order.
-    fn attribute_names(out: &mut Vec<&'static str>);
+    /// The top-level attribute names it writes, in field order: a flattened
+    /// struct's names in its place. Empty when they are only known at run time
+    /// ([`Document`](crate::Document)).
+    const ATTRIBUTE_NAMES: &'static [&'static str];
+
+    /// Appends [`ATTRIBUTE_NAMES`](Self::ATTRIBUTE_NAMES) to `out`.
+    #[inline]
+    fn attribute_names(out: &mut Vec<&'static str>) {
+        out.extend_from_slice(Self::ATTRIBUTE_NAMES);
+    }
 }
 
 // ---------------------------------------------------------------- numbers
@@ -606,7 +614,8 @@ impl<V: FromAttribute> FromAttribute for BTreeMap<String, V> {
 /// (`NS`) or binaries (`BS`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a member of a DynamoDB set",
-    note = "DynamoDB sets hold strings (SS), numbers (NS) or binaries (BS); use a Vec for a list of other values"
+    label = "not a set member",
+    note = "DynamoDB sets hold strings (SS), integers or decimals (NS) and binaries (BS); floats are not set members because they do not compare exactly: use `rust_decimal::Decimal` (feature `rust_decimal`) for fractional numbers, or a `Vec` (a list) for other values"
 )]
 pub trait SetElement: Sized {
     #[doc(hidden)]

@@ -22,7 +22,7 @@ use std::ops::{BitAnd, BitOr, Not};
 use super::kind::{
     AttrKind, Comparable, Containable, Encoded, NumKind, OperandError, Prefixable, Sizable, ValueOf,
 };
-use super::path::{Field, IntoPath, Path, PathElement};
+use super::path::{Field, IntoPath, Path, PathElement, StoredKind};
 use super::placeholders::{ExpressionAttributes, check_path};
 use crate::value::IntoAttribute;
 use crate::{AttributeValue, Error};
@@ -1028,7 +1028,7 @@ impl<V: ?Sized> Path<V> {
 }
 
 /// The same builders on a top-level field; see [`Path`] for nested paths.
-impl<V: ?Sized> Field<V> {
+impl<V: ?Sized, K: StoredKind> Field<V, K> {
     /// `field = value`.
     ///
     /// ```

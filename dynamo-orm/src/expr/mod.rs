@@ -67,6 +67,9 @@ pub use kind::{
     ListOperand, MapKind, NullKind, NumKind, Numeric, Prefixable, SetKind, SetOperand, Sizable,
     StrKind, ValueOf,
 };
-pub use path::{Field, IntoPath, ListLike, MapLike, Path, PathElement};
+pub use path::{
+    Field, IntoPath, Key, ListLike, MapLike, Path, PathElement, Plain, Skipped, StoredKind,
+    UpdatePath,
+};
 pub use placeholders::ExpressionAttributes;
 pub use update::Update;

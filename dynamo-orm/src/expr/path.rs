@@ -1,5 +1,6 @@
 //! Typed attribute paths: [`Field`] (a top-level attribute, `const`) and
-//! [`Path`] (any document path: `address.city`, `tags[0]`).
+//! [`Path`] (any document path: `address.city`, `tags[0]`); [`UpdatePath`],
+//! the paths an update may write (not key attributes).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,22 +20,73 @@ pub enum PathElement {
 /// A top-level attribute of a struct, typed by the field's Rust type `V`.
 /// The derives generate one per field in `Type::FIELDS`.
 ///
+/// `A` says whether an update may change the attribute: [`Plain`] (the
+/// default) for most, [`Key`] for the table's key attributes, which conditions
+/// read like any other but updates refuse (see [`UpdatePath`]).
+///
 /// ```
 /// use dynamo_orm::expr::Field;
 /// const AGE: Field<u32> = Field::new("age");
 /// assert_eq!(AGE.name(), "age");
 /// ```
-pub struct Field<V: ?Sized> {
+pub struct Field<V: ?Sized, A = Plain> {
     name: &'static str,
     _value: PhantomData<fn() -> V>,
+    _kind: PhantomData<fn() -> A>,
 }
 
-impl<V: ?Sized> Field<V> {
+/// The attribute kind of a [`Field`] an update may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Plain {}
+
+/// The attribute kind of a [`Field`] that is a key of the table: conditions
+/// read it, updates cannot change it.
+///
+/// ```
+/// use dynamo_orm::expr::{Field, Key};
+/// const USERNAME: Field<String, Key> = Field::new("username");
+/// let _ = USERNAME.eq("john"); // conditions read keys like any attribute
+/// ```
+///
+/// ```compile_fail,E0277
+/// use dynamo_orm::expr::{Field, Key, Update};
+/// const USERNAME: Field<String, Key> = Field::new("username");
+/// let _ = Update::new().set(USERNAME, "mallory"); // an update cannot change a key
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {}
+
+/// The attribute kind of the entry a derived `{Type}Fields` has for a
+/// `#[dynamo(skip)]` field: not stored, so conditions and updates refuse it.
+/// It is there so that a projection naming the field is told it is skipped.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Skipped {}
+
+/// The kinds of [`Field`]s that name a stored attribute: [`Plain`] and [`Key`].
+/// The condition builders take those.
+pub trait StoredKind {}
+impl StoredKind for Plain {}
+impl StoredKind for Key {}
+
+mod sealed {
+    /// Never implemented: the bound of the update impls of a skipped field,
+    /// whose message is the error.
+    #[diagnostic::on_unimplemented(
+        message = "a skipped field is not stored: an update cannot write it",
+        label = "a `#[dynamo(skip)]` field",
+        note = "store the field (remove its `#[dynamo(skip)]`), or write the attribute by name with `Update::set_raw`"
+    )]
+    pub trait NotSkipped {}
+}
+
+impl<V: ?Sized, A> Field<V, A> {
     /// A field stored under `name`.
     pub const fn new(name: &'static str) -> Self {
         Self {
             name,
             _value: PhantomData,
+            _kind: PhantomData,
         }
     }
 
@@ -50,7 +102,7 @@ impl<V: ?Sized> Field<V> {
 
     /// The path of a field of the nested struct stored here:
     /// `User::FIELDS.address.at(|a| a.city)` is `address.city`.
-    pub fn at<W: ?Sized>(self, pick: impl FnOnce(V::Fields) -> Field<W>) -> Path<W>
+    pub fn at<W: ?Sized, B>(self, pick: impl FnOnce(V::Fields) -> Field<W, B>) -> Path<W>
     where
         V: HasFields,
     {
@@ -74,13 +126,13 @@ impl<V: ?Sized> Field<V> {
     }
 }
 
-impl<V: ?Sized> Clone for Field<V> {
+impl<V: ?Sized, A> Clone for Field<V, A> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<V: ?Sized> Copy for Field<V> {}
-impl<V: ?Sized> fmt::Debug for Field<V> {
+impl<V: ?Sized, A> Copy for Field<V, A> {}
+impl<V: ?Sized, A> fmt::Debug for Field<V, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Field({})", self.name)
     }
@@ -128,7 +180,7 @@ impl<V: ?Sized> Path<V> {
     }
 
     /// A field of the nested struct stored here.
-    pub fn at<W: ?Sized>(mut self, pick: impl FnOnce(V::Fields) -> Field<W>) -> Path<W>
+    pub fn at<W: ?Sized, B>(mut self, pick: impl FnOnce(V::Fields) -> Field<W, B>) -> Path<W>
     where
         V: HasFields,
     {
@@ -178,8 +230,8 @@ impl<V: ?Sized> fmt::Display for Path<V> {
     }
 }
 
-impl<V: ?Sized> From<Field<V>> for Path<V> {
-    fn from(f: Field<V>) -> Self {
+impl<V: ?Sized, A> From<Field<V, A>> for Path<V> {
+    fn from(f: Field<V, A>) -> Self {
         f.path()
     }
 }
@@ -204,14 +256,14 @@ pub trait IntoPath {
     fn into_path(self) -> Path<Self::Value>;
 }
 
-impl<V: ?Sized> IntoPath for Field<V> {
+impl<V: ?Sized, A> IntoPath for Field<V, A> {
     type Value = V;
     #[inline]
     fn into_path(self) -> Path<V> {
         self.path()
     }
 }
-impl<V: ?Sized> IntoPath for &Field<V> {
+impl<V: ?Sized, A> IntoPath for &Field<V, A> {
     type Value = V;
     #[inline]
     fn into_path(self) -> Path<V> {
@@ -232,6 +284,31 @@ impl<V: ?Sized> IntoPath for &Path<V> {
         self.clone()
     }
 }
+
+/// A path an update may write: a [`Path`], or a [`Field`] that is not a key
+/// attribute. The update builders ([`Update::set`](super::Update::set),
+/// `remove`, `add`, ...) take it, so an update of a key does not compile (nor
+/// of a skipped field's entry, refused through a bound with its own message).
+///
+/// ```
+/// use dynamo_orm::expr::{Field, Path, Update};
+/// const NAME: Field<String> = Field::new("name");
+/// let city: Path<String> = Path::<()>::root("address").key("city");
+/// let _ = Update::new().set(NAME, "John").set(city, "Paris");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a key attribute: an update cannot change a key",
+    label = "a key attribute of the table",
+    note = "DynamoDB refuses to update a key attribute: write a new item with the new key and delete the old one"
+)]
+pub trait UpdatePath: IntoPath {}
+
+impl<V: ?Sized> UpdatePath for Field<V, Plain> {}
+impl<V: ?Sized> UpdatePath for &Field<V, Plain> {}
+impl<V: ?Sized + sealed::NotSkipped> UpdatePath for Field<V, Skipped> {}
+impl<V: ?Sized + sealed::NotSkipped> UpdatePath for &Field<V, Skipped> {}
+impl<V: ?Sized> UpdatePath for Path<V> {}
+impl<V: ?Sized> UpdatePath for &Path<V> {}
 
 /// Types stored as lists (`Vec`, `VecDeque`, arrays), for typed `path[i]`.
 pub trait ListLike {

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::condition::encode_at;
 use super::kind::{AddOperand, AttrKind, Encoded, ListOperand, Numeric, SetOperand, ValueOf};
-use super::path::{IntoPath, Path, PathElement};
+use super::path::{IntoPath, Path, PathElement, UpdatePath};
 use super::placeholders::{ExpressionAttributes, check_path};
 use crate::{AttributeValue, Error};
 
@@ -116,7 +116,7 @@ impl Update {
     /// ```
     pub fn set<P, T>(self, path: P, value: T) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         T: ValueOf<KindOf<P>>,
     {
@@ -143,7 +143,7 @@ impl Update {
     /// ```
     pub fn set_if_not_exists<P, T>(self, path: P, value: T) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         T: ValueOf<KindOf<P>>,
     {
@@ -164,7 +164,7 @@ impl Update {
     /// ```
     pub fn set_path<P, Q>(self, path: P, other: Q) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         Q: IntoPath,
         Q::Value: AttrKind<Kind = KindOf<P>>,
@@ -186,7 +186,7 @@ impl Update {
     /// ```
     pub fn increment<P, T>(self, path: P, n: T) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         KindOf<P>: Numeric,
         T: ValueOf<super::kind::NumKind>,
@@ -207,7 +207,7 @@ impl Update {
     /// ```
     pub fn decrement<P, T>(self, path: P, n: T) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         KindOf<P>: Numeric,
         T: ValueOf<super::kind::NumKind>,
@@ -232,7 +232,7 @@ impl Update {
     /// ```
     pub fn list_append<P, I>(self, path: P, values: I) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         I: ListOperand<KindOf<P>>,
     {
@@ -255,7 +255,7 @@ impl Update {
     /// ```
     pub fn list_prepend<P, I>(self, path: P, values: I) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         I: ListOperand<KindOf<P>>,
     {
@@ -272,7 +272,7 @@ impl Update {
     /// assert_eq!(update.render(&mut ExpressionAttributes::new())?, "REMOVE #n0[0]");
     /// # Ok::<(), dynamo_orm::Error>(())
     /// ```
-    pub fn remove<P: IntoPath>(self, path: P) -> Self {
+    pub fn remove<P: UpdatePath>(self, path: P) -> Self {
         self.push(Action::Remove(path.into_path().into_elements()))
     }
 
@@ -290,7 +290,7 @@ impl Update {
     /// ```
     pub fn add<P, T>(self, path: P, value: T) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         T: AddOperand<KindOf<P>>,
     {
@@ -311,7 +311,7 @@ impl Update {
     /// ```
     pub fn delete<P, T>(self, path: P, values: T) -> Self
     where
-        P: IntoPath,
+        P: UpdatePath,
         P::Value: AttrKind,
         T: SetOperand<KindOf<P>>,
     {

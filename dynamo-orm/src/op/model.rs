@@ -177,15 +177,13 @@ impl Model for Document {
 
 // The version accessors of derived items, in one place.
 fn item_version<T: DynamoItem>(item: &T) -> Result<u64> {
-    Ok(item.version())
+    Ok(item.version()?)
 }
 
 fn set_item_version<T: DynamoItem>(item: &mut T, version: u64) -> Result<()> {
-    item.set_version(version);
-    Ok(())
+    Ok(item.set_version(version)?)
 }
 
 fn version_max<T: DynamoItem>() -> u64 {
-    let _ = T::SCHEMA.version_attribute;
-    u64::MAX
+    T::VERSION_MAX
 }

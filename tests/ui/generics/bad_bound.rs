@@ -1,11 +1,11 @@
 use dynamo_orm::DynamoItem;
 
 #[derive(DynamoItem)]
-#[dynamo(table = "boxes")]
-struct Box<T> {
+#[dynamo(table = "envelopes", bound = "T IntoAttribute")]
+struct Envelope<T> {
     #[dynamo(hash_key)]
     id: String,
-    content: T,
+    body: T,
 }
 
 fn main() {}
