@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use dynamo_orm::local::DynamoDbLocal;
-use dynamo_orm::{DynamoItem, Table};
+use dynamo_orm::{Document, DynamoItem, Table};
 
 /// A user, keyed by name and sign-up time.
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -72,8 +72,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("read back: {read:?}");
     assert_eq!(read, john);
 
+    // The index holds only keys: count through a document projection.
     let supers = users
         .index::<ByAccountType>()
+        .project::<Document>()
         .query("super_user")
         .count()
         .await?;

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use dynamo_orm::expr::Update;
 use dynamo_orm::local::DynamoDbLocal;
-use dynamo_orm::{DynamoAttribute, DynamoItem, Error, Table, TransactWrite};
+use dynamo_orm::{Document, DynamoAttribute, DynamoItem, Error, Table, TransactWrite};
 use futures::TryStreamExt;
 
 #[derive(DynamoAttribute, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,6 +121,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("jane joined after 1366050000: {recent}");
     let lsi = users
         .index::<MostRecentIndex>()
+        .project::<Document>() // a keys-only index: count its documents
         .query("johndoe")
         .consistent()
         .count()

@@ -72,9 +72,9 @@ pub use lifecycle::{CreateTable, SchemaDifference, Throughput};
 pub use locking::Modify;
 pub use op::model::Model;
 pub use op::output::{Output, WithOutput};
-pub use op::read::{Cursor, ItemStream, Page, PageStream};
+pub use op::read::{Cursor, ItemStream, Page, PageStream, Untyped};
 pub use op::target::{IndexKeys, KeyNames};
-pub use query::{IndexHandle, Query, Untyped};
+pub use query::{IndexHandle, Query};
 pub use scan::Scan;
 pub use schema::{
     DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,

@@ -16,23 +16,48 @@ use crate::key::KeyArg;
 use crate::op::model::Model;
 use crate::op::output::{BoxFuture, Executable, Output, into_future};
 use crate::op::read::{
-    IndexRef, ItemStream, PageStream, QueryBuilder, ReadKind, ReadOptions, ReadRequest, projection,
-    read_option_setters,
+    IndexRef, ItemStream, PageStream, QueryBuilder, ReadKind, ReadOptions, ReadRequest, Untyped,
+    projection, read_option_setters,
 };
 use crate::op::target::KeyNames;
-use crate::schema::{DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget, SortKey};
+use crate::schema::{
+    DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget, ReadableFrom, SortKey,
+};
 use crate::table::Table;
 use crate::value::IntoAttribute;
 
-/// The index type of a query or scan of a [`Document`] table: chosen at run
-/// time by name.
-#[derive(Debug)]
-pub enum Untyped {}
-
 /// A handle on one secondary index of a table: `users.index::<ByZip>()`.
-pub struct IndexHandle<'a, T, I> {
+///
+/// The handle reads `P`: the whole item by default, or a projection chosen
+/// with [`project`](Self::project). Reading a whole item from an index that
+/// does not project all of its required attributes (`keys_only`, `include`)
+/// does not compile:
+///
+/// ```compile_fail,E0277
+/// # use dynamo_orm::{DynamoItem, Table};
+/// # #[derive(DynamoItem)]
+/// # #[dynamo(table = "users", gsi(ByEmail, hash = email, projection = keys_only))]
+/// # struct User { #[dynamo(hash_key)] username: String, email: String, city: String }
+/// # fn demo(users: Table<User>) {
+/// let _ = users.index::<ByEmail>().query("ann@example.com"); // `city` is not in the index
+/// # }
+/// ```
+///
+/// ```no_run
+/// # use dynamo_orm::{DynamoAttribute, DynamoItem, Table};
+/// # #[derive(DynamoItem)]
+/// # #[dynamo(table = "users", gsi(ByEmail, hash = email, projection = keys_only))]
+/// # struct User { #[dynamo(hash_key)] username: String, email: String, city: String }
+/// #[derive(DynamoAttribute)]
+/// #[dynamo(projection_of = User)]
+/// struct Login { username: String, email: String }
+/// # async fn demo(users: Table<User>) -> dynamo_orm::Result<()> {
+/// let logins: Vec<Login> = users.index::<ByEmail>().project::<Login>().query("ann@example.com").await?;
+/// # Ok(()) }
+/// ```
+pub struct IndexHandle<'a, T, I, P = T> {
     pub(crate) table: &'a Table<T>,
-    _index: PhantomData<fn() -> I>,
+    _index: PhantomData<fn() -> (I, P)>,
 }
 
 /// The index a typed query target reads (`None` for the table itself).
@@ -84,9 +109,21 @@ impl<T: DynamoItem> Table<T> {
     }
 }
 
-impl<'a, T: DynamoItem, I: QueryTarget<Item = T>> IndexHandle<'a, T, I> {
+impl<'a, T: DynamoItem, I: QueryTarget<Item = T>, P> IndexHandle<'a, T, I, P> {
+    /// Reads `Q` (a `#[dynamo(projection_of = T)]` struct) from the index
+    /// instead of the whole item.
+    pub fn project<Q: ProjectionOf<T> + ReadableFrom<I>>(&self) -> IndexHandle<'a, T, I, Q> {
+        IndexHandle {
+            table: self.table,
+            _index: PhantomData,
+        }
+    }
+
     /// Queries the index by its partition key.
-    pub fn query(&self, hash: impl KeyArg<I::Hash>) -> Query<'a, T, I, T> {
+    pub fn query(&self, hash: impl KeyArg<I::Hash>) -> Query<'a, T, I, P>
+    where
+        P: ReadableFrom<I>,
+    {
         Query::new(
             self.table,
             index_ref::<I>(),
@@ -95,7 +132,10 @@ impl<'a, T: DynamoItem, I: QueryTarget<Item = T>> IndexHandle<'a, T, I> {
     }
 
     /// Scans the index.
-    pub fn scan(&self) -> crate::scan::Scan<'a, T, T> {
+    pub fn scan(&self) -> crate::scan::Scan<'a, T, P, I>
+    where
+        P: ReadableFrom<I>,
+    {
         crate::scan::Scan::new(self.table, index_ref::<I>())
     }
 }
@@ -249,7 +289,7 @@ where
 
 impl<'a, T: DynamoItem, I, P> Query<'a, T, I, P> {
     /// Reads only the attributes of `Q` (a `#[dynamo(projection_of = T)]` struct).
-    pub fn project<Q: ProjectionOf<T>>(self) -> Query<'a, T, I, Q> {
+    pub fn project<Q: ProjectionOf<T> + ReadableFrom<I>>(self) -> Query<'a, T, I, Q> {
         self.retype()
     }
 }
@@ -356,6 +396,11 @@ where
         self
     }
 
+    /// How many items match (`Select COUNT` over all pages).
+    pub async fn count(self) -> Result<u64> {
+        self.request()?.count().await
+    }
+
     fn request(self) -> Result<ReadRequest> {
         let index = self.index?;
         let (hash_name, range_name) = match &index {
@@ -396,7 +441,15 @@ where
             attrs,
         )
     }
+}
 
+/// Running a query.
+impl<'a, T, I, P> Query<'a, T, I, P>
+where
+    T: Model,
+    I: 'static,
+    P: ProjectionOf<T>,
+{
     /// The items as a stream that fetches pages lazily (one page in
     /// memory). An item that fails to decode is one `Err` naming its key; the
     /// stream goes on after it.
@@ -425,11 +478,6 @@ where
     pub async fn first(self) -> Result<Option<P>> {
         let mut s = self.limit(1).stream();
         s.try_next().await
-    }
-
-    /// How many items match (`Select COUNT` over all pages).
-    pub async fn count(self) -> Result<u64> {
-        self.request()?.count().await
     }
 }
 

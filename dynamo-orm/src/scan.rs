@@ -11,23 +11,23 @@ use crate::expr::ExpressionAttributes;
 use crate::op::model::Model;
 use crate::op::output::{BoxFuture, Executable, Output, into_future};
 use crate::op::read::{
-    IndexRef, ItemStream, PageStream, ReadKind, ReadOptions, ReadRequest, ScanBuilder, projection,
-    read_option_setters,
+    IndexRef, ItemStream, PageStream, ReadKind, ReadOptions, ReadRequest, ScanBuilder, Untyped,
+    projection, read_option_setters,
 };
-use crate::schema::{IndexKind, ProjectionOf};
+use crate::schema::{IndexKind, PrimaryIndex, ProjectionOf, ReadableFrom};
 use crate::table::Table;
 
 /// A `Scan` request; see [`Table::scan`]. `.await` it for all items in a
 /// `Vec`, or run it with [`stream`](Self::stream), [`pages`](Self::pages) or
 /// [`count`](Self::count).
 #[must_use = "a scan does nothing until it is run"]
-pub struct Scan<'a, T, P> {
+pub struct Scan<'a, T, P, I = PrimaryIndex<T>> {
     table: &'a Table<T>,
     index: Result<Option<IndexRef>>,
     segment: Option<(u32, u32)>,
     parallel: Option<u32>,
     options: ReadOptions,
-    _projection: PhantomData<fn() -> P>,
+    _projection: PhantomData<fn() -> (P, I)>,
 }
 
 impl<T: Model> Table<T> {
@@ -50,7 +50,7 @@ impl<T: Model> Table<T> {
     }
 }
 
-impl<'a, T, P> Scan<'a, T, P> {
+impl<'a, T, P, I> Scan<'a, T, P, I> {
     pub(crate) fn new(table: &'a Table<T>, index: Option<IndexRef>) -> Self {
         Scan {
             table,
@@ -62,7 +62,18 @@ impl<'a, T, P> Scan<'a, T, P> {
         }
     }
 
-    fn retype<Q>(self) -> Scan<'a, T, Q> {
+    fn reindex<J>(self) -> Scan<'a, T, P, J> {
+        Scan {
+            table: self.table,
+            index: self.index,
+            segment: self.segment,
+            parallel: self.parallel,
+            options: self.options,
+            _projection: PhantomData,
+        }
+    }
+
+    fn retype<Q>(self) -> Scan<'a, T, Q, I> {
         Scan {
             table: self.table,
             index: self.index,
@@ -74,9 +85,9 @@ impl<'a, T, P> Scan<'a, T, P> {
     }
 }
 
-impl<'a, P> Scan<'a, Document, P> {
+impl<'a, P> Scan<'a, Document, P, PrimaryIndex<Document>> {
     /// Scans the index of this name instead of the table.
-    pub fn index(mut self, name: &str) -> Self {
+    pub fn index(mut self, name: &str) -> Scan<'a, Document, P, Untyped> {
         let target = &self.table.target;
         self.index = match target.index(name) {
             Some(i) => Ok(Some(IndexRef {
@@ -90,18 +101,18 @@ impl<'a, P> Scan<'a, Document, P> {
                 target.name
             ))),
         };
-        self
+        self.reindex()
     }
 }
 
-impl<'a, T: crate::schema::DynamoItem, P: ProjectionOf<T>> Scan<'a, T, P> {
+impl<'a, T: crate::schema::DynamoItem, P: ProjectionOf<T>, I> Scan<'a, T, P, I> {
     /// Reads only the attributes of `Q` (a `#[dynamo(projection_of = T)]` struct).
-    pub fn project<Q: ProjectionOf<T>>(self) -> Scan<'a, T, Q> {
+    pub fn project<Q: ProjectionOf<T> + ReadableFrom<I>>(self) -> Scan<'a, T, Q, I> {
         self.retype()
     }
 }
 
-impl<'a, T: Model, P: ProjectionOf<T>> Scan<'a, T, P> {
+impl<'a, T: Model, P: ProjectionOf<T>, I: 'static> Scan<'a, T, P, I> {
     read_option_setters!();
 
     /// Scans only segment `segment` of `total` (a parallel scan split across
@@ -123,7 +134,7 @@ impl<'a, T: Model, P: ProjectionOf<T>> Scan<'a, T, P> {
     pub fn project_names<N: Into<String>>(
         mut self,
         names: impl IntoIterator<Item = N>,
-    ) -> Scan<'a, T, Document> {
+    ) -> Scan<'a, T, Document, I> {
         self.options.names = Some(names.into_iter().map(Into::into).collect());
         self.retype()
     }
@@ -135,6 +146,14 @@ impl<'a, T: Model, P: ProjectionOf<T>> Scan<'a, T, P> {
     ) -> Self {
         self.options.customize_scan = Some(std::sync::Arc::new(f));
         self
+    }
+
+    /// How many items match (`Select COUNT` over all pages and segments).
+    pub async fn count(self) -> Result<u64> {
+        let reqs = self.requests()?;
+        let counts =
+            futures::future::try_join_all(reqs.into_iter().map(ReadRequest::count)).await?;
+        Ok(counts.into_iter().sum())
     }
 
     fn request(&self, segment: Option<(u32, u32)>, options: ReadOptions) -> Result<ReadRequest> {
@@ -189,7 +208,10 @@ impl<'a, T: Model, P: ProjectionOf<T>> Scan<'a, T, P> {
             (None, segment) => Ok(vec![self.request(segment, self.options.clone())?]),
         }
     }
+}
 
+/// Running a scan.
+impl<'a, T: Model, P: ProjectionOf<T>, I: 'static> Scan<'a, T, P, I> {
     /// The items, fetched lazily; with `parallel(n)`, n segments at once.
     /// An item that fails to decode is one `Err` naming its key; the stream
     /// goes on after it.
@@ -224,20 +246,12 @@ impl<'a, T: Model, P: ProjectionOf<T>> Scan<'a, T, P> {
     pub async fn all(self) -> Result<Vec<P>> {
         self.stream().try_collect().await
     }
-
-    /// How many items match (`Select COUNT` over all pages and segments).
-    pub async fn count(self) -> Result<u64> {
-        let reqs = self.requests()?;
-        let counts =
-            futures::future::try_join_all(reqs.into_iter().map(ReadRequest::count)).await?;
-        Ok(counts.into_iter().sum())
-    }
 }
 
-impl<'a, T: Model, P: ProjectionOf<T>> Executable<'a> for Scan<'a, T, P> {
+impl<'a, T: Model, P: ProjectionOf<T>, I: 'static> Executable<'a> for Scan<'a, T, P, I> {
     type Value = Vec<P>;
     fn execute(self) -> BoxFuture<'a, Result<Output<Vec<P>>>> {
         Box::pin(async move { self.all().await.map(Output::new) })
     }
 }
-into_future!(Scan<'a, T, P> where T: Model, P: ProjectionOf<T>);
+into_future!(Scan<'a, T, P, I> where T: Model, P: ProjectionOf<T>, I: 'static);

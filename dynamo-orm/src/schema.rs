@@ -396,7 +396,7 @@ pub trait HasFields {
 #[diagnostic::on_unimplemented(
     message = "index `{I}` does not project every attribute `{Self}` needs",
     label = "`{Self}` cannot be read from `{I}`",
-    note = "read a projection with `.project::<P>()` (a `#[dynamo(projection_of = ...)]` struct of the attributes the index holds), or project more into the index (`projection = all`, or `include(...)` the missing fields)"
+    note = "read a projection: `.project::<P>()` before `.query(..)` / `.scan()`, with a `#[dynamo(projection_of = ...)]` struct of the attributes the index holds (or `Document`, to count or to read attributes by name); or project more into the index (`projection = all`, or `include(...)` the missing fields)"
 )]
 pub trait ReadableFrom<I> {}
 

@@ -351,6 +351,11 @@ pub(crate) enum ReadKind {
     },
 }
 
+/// The index type of a query or scan of a [`Document`](crate::Document)
+/// table: chosen at run time by name.
+#[derive(Debug)]
+pub enum Untyped {}
+
 /// The index a read targets.
 #[derive(Debug, Clone)]
 pub(crate) struct IndexRef {
@@ -373,6 +378,8 @@ pub(crate) struct ReadRequest {
     filter: Option<String>,
     projection: Option<String>,
     names: Option<HashMap<String, String>>,
+    /// `names` without those only the projection uses (for `Select COUNT`).
+    count_names: Option<HashMap<String, String>>,
     values: Option<HashMap<String, AttributeValue>>,
     consistent: bool,
     page_size: Option<i32>,
@@ -424,6 +431,9 @@ impl ReadRequest {
             Some(c) => Some(c.render(&mut attrs)?),
             None => None,
         };
+        // A count sends no projection: the names only the projection uses
+        // must not be sent either (DynamoDB refuses unused names).
+        let count_names = attrs.clone().into_parts().0;
         let projection = match (projection, options.names) {
             (_, Some(names)) if names.is_empty() => {
                 return Err(Error::Validation(
@@ -456,6 +466,7 @@ impl ReadRequest {
             filter,
             projection,
             names,
+            count_names,
             values,
             consistent: options.consistent,
             page_size: options.page_size,
@@ -701,6 +712,7 @@ impl ReadRequest {
     pub(crate) async fn count(mut self) -> Result<u64> {
         self.count_only = true;
         self.projection = None;
+        self.names = self.count_names.take();
         let mut total: u64 = 0;
         let mut start = self.start.take();
         let mut remaining = self.limit;
