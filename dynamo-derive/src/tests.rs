@@ -65,7 +65,10 @@ fn expands_a_valid_item() {
             "pubfnkey(username:impl::dynamo_orm::__private::Into<String>,date_joined:i64)"
         )
     );
-    assert!(code.contains("\"full_name\"=>__f3=::dynamo_orm::__private::Some(__value)"));
+    assert!(
+        code.contains("\"full_name\"=>__slots[3usize]=::dynamo_orm::__private::Some(__value)"),
+        "{code}"
+    );
     assert!(code.contains("const_:()="));
     assert!(!code.contains("__rest"), "no flatten, no rest map");
 }

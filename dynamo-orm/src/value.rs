@@ -125,10 +125,24 @@ pub trait AttributeMap: Sized {
     /// Writes the attributes into `item`.
     fn write_attributes(&self, item: &mut Item) -> Result<(), EncodeError>;
 
-    /// Reads the attributes, removing them from `item`.
-    fn read_attributes(item: &mut Item) -> Result<Self, DecodeError>;
+    /// Reads the attributes, removing them from `item` (a flattened struct
+    /// reads its part of its parent's map this way). By default: takes the
+    /// attributes named in [`ATTRIBUTE_NAMES`](Self::ATTRIBUTE_NAMES) out of
+    /// `item` and reads them with [`from_map`](Self::from_map).
+    #[inline]
+    fn read_attributes(item: &mut Item) -> Result<Self, DecodeError> {
+        let mut own = Item::with_capacity(Self::ATTRIBUTE_NAMES.len());
+        for name in Self::ATTRIBUTE_NAMES {
+            if let Some((key, value)) = item.remove_entry(*name) {
+                own.insert(key, value);
+            }
+        }
+        Self::from_map(own)
+    }
 
-    /// Reads from an owned map; derived code overrides this with a single pass.
+    /// Reads from an owned map; derived code overrides this with a single
+    /// pass. By default it calls [`read_attributes`](Self::read_attributes):
+    /// an implementation overrides at least one of the two.
     #[inline]
     fn from_map(mut item: Item) -> Result<Self, DecodeError> {
         Self::read_attributes(&mut item)

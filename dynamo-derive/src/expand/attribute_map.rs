@@ -58,19 +58,18 @@ impl<'a> Gen<'a> {
             }
         });
 
-        let removing_reads = gens.iter().map(|fg| {
+        // The values found, one slot per stored field: one array rather than
+        // a local each keeps the generated code small to compile.
+        let slots = stored.len();
+        let slot_of = |fg: &FieldGen<'_, '_>| stored.iter().position(|s| s.var == fg.var);
+        let declarations = if slots == 0 {
+            TokenStream::new()
+        } else {
+            quote!(let mut __slots: [#p::Option<#p::AttributeValue>; #slots] = [const { #p::None }; #slots];)
+        };
+        let arms = stored.iter().enumerate().map(|(i, fg)| {
             let name = &fg.name;
-            let value = self.read_value(fg, quote!(#item.remove(#name)), item, name);
-            member_init(fg, value)
-        });
-
-        let declarations = stored.iter().map(|fg| {
-            let var = &fg.var;
-            quote!(let mut #var: #p::Option<#p::AttributeValue> = #p::None;)
-        });
-        let arms = stored.iter().map(|fg| {
-            let FieldGen { name, var, .. } = fg;
-            quote!(#name => #var = #p::Some(__value),)
+            quote!(#name => __slots[#i] = #p::Some(__value),)
         });
         let rest = quote!(__rest);
         let (rest_declaration, fallback_arm) = if flattened.is_empty() {
@@ -97,8 +96,11 @@ impl<'a> Gen<'a> {
             }
         };
         let collected_reads = gens.iter().map(|fg| {
-            let var = &fg.var;
-            let value = self.read_value(fg, quote!(#var), &quote!(&mut #rest), &fg.name);
+            let slot = match slot_of(fg) {
+                Some(i) => quote!(__slots[#i].take()),
+                None => quote!(#p::None),
+            };
+            let value = self.read_value(fg, slot, &quote!(&mut #rest), &fg.name);
             member_init(fg, value)
         });
 
@@ -118,17 +120,17 @@ impl<'a> Gen<'a> {
                     <Self as #p::AttributeMap>::ATTRIBUTE_NAMES.len();
                 const ATTRIBUTE_NAMES: &'static [&'static ::core::primitive::str] = #names;
 
+                // `#[inline]`: compiled where it is used, as a generic
+                // function would be, so that declaring types costs little.
+                #[inline]
                 fn write_attributes(&self, #item: &mut #p::Item) -> #p::Result<(), #p::EncodeError> {
                     #(#writes)*
                     #p::Ok(())
                 }
 
-                fn read_attributes(#item: &mut #p::Item) -> #p::Result<Self, #p::DecodeError> {
-                    #p::Ok(#ident { #(#removing_reads,)* })
-                }
-
+                #[inline]
                 fn from_map(#item: #p::Item) -> #p::Result<Self, #p::DecodeError> {
-                    #(#declarations)*
+                    #declarations
                     #rest_declaration
                     #single_pass
                     #p::Ok(#ident { #(#collected_reads,)* })

@@ -144,12 +144,14 @@ impl<'a> Gen<'a> {
 
             #[automatically_derived]
             impl #p::PrimaryKey for #key_ident {
+                #[inline]
                 fn to_key_item(&self) -> #p::Result<#p::Item, #p::EncodeError> {
                     let mut #item: #p::Item = #p::HashMap::with_capacity(#count);
                     #(#writes)*
                     #p::Ok(#item)
                 }
 
+                #[inline]
                 fn from_key_item(#item: &#p::Item) -> #p::Result<Self, #p::DecodeError> {
                     #p::Ok(#key_ident { #(#reads,)* })
                 }

@@ -18,12 +18,14 @@ impl<'a> Gen<'a> {
             .collect();
         let expected = format!("one of: {}", names.join(", "));
         let body = quote! {
+            #[inline]
             fn __name(__value: &#ident) -> &'static ::core::primitive::str {
                 match __value {
                     #(#ident::#members => #names,)*
                 }
             }
 
+            #[inline]
             fn __parse(__text: #p::String) -> #p::Result<#ident, #p::DecodeError> {
                 match __text.as_str() {
                     #(#names => #p::Ok(#ident::#members),)*
