@@ -620,774 +620,442 @@ impl Size {
     }
 }
 
-impl<V: ?Sized> Path<V> {
-    fn compare_value<T: IntoAttribute>(&self, op: CmpOp, value: T) -> Condition
-    where
-        V: AttrKind,
-    {
-        let right = Operand::Value(encode_at(self.elements(), &value));
-        Condition::compare(self.elements(), op, right)
-    }
+/// The condition builders of [`Field`] and [`Path`]: one definition for
+/// both, so a field and a nested path read the same. `by_value` for `Field`
+/// (it is `Copy`), `by_ref` for `Path`.
+macro_rules! condition_builders {
+    (by_value) => {
+        condition_builders!(@methods [] self);
+    };
+    (by_ref) => {
+        condition_builders!(@methods [&] self);
+    };
+    (@methods [$($amp:tt)?] $this:ident) => {
+            /// `field = value`.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// assert_eq!(NAME.eq("john").render(&mut ExpressionAttributes::new())?, "#n0 = :v0");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn eq<T: ValueOf<V::Kind>>($($amp)? $this, value: T) -> Condition
+            where
+                V: AttrKind,
+            {
+                compare_value($this.__elements().as_ref(), CmpOp::Eq, value)
+            }
 
-    fn compare_path<P: IntoPath>(&self, op: CmpOp, other: P) -> Condition
-    where
-        V: AttrKind,
-    {
-        let right = Operand::Path(other.into_path().into_elements());
-        Condition::compare(self.elements(), op, right)
-    }
+            /// `field <> value`.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// assert_eq!(NAME.ne("john").render(&mut ExpressionAttributes::new())?, "#n0 <> :v0");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn ne<T: ValueOf<V::Kind>>($($amp)? $this, value: T) -> Condition
+            where
+                V: AttrKind,
+            {
+                compare_value($this.__elements().as_ref(), CmpOp::Ne, value)
+            }
 
-    /// `path = value`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// let cond = city.eq("Paris");
-    /// assert_eq!(cond.render(&mut ExpressionAttributes::new())?, "#n0.#n1 = :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn eq<T: ValueOf<V::Kind>>(&self, value: T) -> Condition
-    where
-        V: AttrKind,
-    {
-        self.compare_value(CmpOp::Eq, value)
-    }
+            /// `field < value` (strings, numbers and binaries).
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const AGE: Field<u32> = Field::new("age");
+            /// assert_eq!(AGE.lt(30).render(&mut ExpressionAttributes::new())?, "#n0 < :v0");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn lt<T: ValueOf<V::Kind>>($($amp)? $this, value: T) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+            {
+                compare_value($this.__elements().as_ref(), CmpOp::Lt, value)
+            }
 
-    /// `path <> value`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let first: Path<String> = Path::<Vec<String>>::root("tags").index(0);
-    /// let cond = first.ne("x");
-    /// assert_eq!(cond.render(&mut ExpressionAttributes::new())?, "#n0[0] <> :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ne<T: ValueOf<V::Kind>>(&self, value: T) -> Condition
-    where
-        V: AttrKind,
-    {
-        self.compare_value(CmpOp::Ne, value)
-    }
+            /// `field <= value` (strings, numbers and binaries).
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const AGE: Field<u32> = Field::new("age");
+            /// assert_eq!(AGE.le(30).render(&mut ExpressionAttributes::new())?, "#n0 <= :v0");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn le<T: ValueOf<V::Kind>>($($amp)? $this, value: T) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+            {
+                compare_value($this.__elements().as_ref(), CmpOp::Le, value)
+            }
 
-    /// `path < value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let zip: Path<u32> = Path::<()>::root("address").key("zip");
-    /// assert_eq!(zip.lt(75000).render(&mut ExpressionAttributes::new())?, "#n0.#n1 < :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn lt<T: ValueOf<V::Kind>>(&self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.compare_value(CmpOp::Lt, value)
-    }
+            /// `field > value` (strings, numbers and binaries).
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const AGE: Field<u32> = Field::new("age");
+            /// assert_eq!(AGE.gt(30).render(&mut ExpressionAttributes::new())?, "#n0 > :v0");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn gt<T: ValueOf<V::Kind>>($($amp)? $this, value: T) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+            {
+                compare_value($this.__elements().as_ref(), CmpOp::Gt, value)
+            }
 
-    /// `path <= value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let zip: Path<u32> = Path::<()>::root("address").key("zip");
-    /// assert_eq!(zip.le(75000).render(&mut ExpressionAttributes::new())?, "#n0.#n1 <= :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn le<T: ValueOf<V::Kind>>(&self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.compare_value(CmpOp::Le, value)
-    }
+            /// `field >= value` (strings, numbers and binaries).
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const AGE: Field<u32> = Field::new("age");
+            /// assert_eq!(AGE.ge(30).render(&mut ExpressionAttributes::new())?, "#n0 >= :v0");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn ge<T: ValueOf<V::Kind>>($($amp)? $this, value: T) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+            {
+                compare_value($this.__elements().as_ref(), CmpOp::Ge, value)
+            }
 
-    /// `path > value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let zip: Path<u32> = Path::<()>::root("address").key("zip");
-    /// assert_eq!(zip.gt(75000).render(&mut ExpressionAttributes::new())?, "#n0.#n1 > :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn gt<T: ValueOf<V::Kind>>(&self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.compare_value(CmpOp::Gt, value)
-    }
+            /// `field BETWEEN low AND high` (inclusive; strings, numbers and binaries).
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const AGE: Field<u32> = Field::new("age");
+            /// assert_eq!(
+            ///     AGE.between(18, 65).render(&mut ExpressionAttributes::new())?,
+            ///     "#n0 BETWEEN :v0 AND :v1"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn between<A, B>($($amp)? $this, low: A, high: B) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+                A: ValueOf<V::Kind>,
+                B: ValueOf<V::Kind>,
+            {
+                between($this.__elements().as_ref(), &low, &high)
+            }
 
-    /// `path >= value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let zip: Path<u32> = Path::<()>::root("address").key("zip");
-    /// assert_eq!(zip.ge(75000).render(&mut ExpressionAttributes::new())?, "#n0.#n1 >= :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ge<T: ValueOf<V::Kind>>(&self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.compare_value(CmpOp::Ge, value)
-    }
+            /// `field IN (v1, v2, ...)`, 1 to 100 values (checked when rendered).
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const AGE: Field<u32> = Field::new("age");
+            /// assert_eq!(
+            ///     AGE.is_in([18, 21]).render(&mut ExpressionAttributes::new())?,
+            ///     "#n0 IN (:v0, :v1)"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn is_in<I>($($amp)? $this, values: I) -> Condition
+            where
+                V: AttrKind,
+                I: IntoIterator,
+                I::Item: ValueOf<V::Kind>,
+            {
+                is_in($this.__elements().as_ref(), values)
+            }
 
-    /// `path BETWEEN low AND high` (inclusive; strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let zip: Path<u32> = Path::<()>::root("address").key("zip");
-    /// assert_eq!(
-    ///     zip.between(75000, 75999).render(&mut ExpressionAttributes::new())?,
-    ///     "#n0.#n1 BETWEEN :v0 AND :v1"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn between<A, B>(&self, low: A, high: B) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        A: ValueOf<V::Kind>,
-        B: ValueOf<V::Kind>,
-    {
-        let path = self.elements();
-        Condition::new(Node::Between(
-            Operand::Path(path.to_vec()),
-            Operand::Value(encode_at(path, &low)),
-            Operand::Value(encode_at(path, &high)),
-        ))
-    }
+            /// `begins_with(field, prefix)` (strings and binaries).
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// assert_eq!(
+            ///     NAME.begins_with("jo").render(&mut ExpressionAttributes::new())?,
+            ///     "begins_with(#n0, :v0)"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn begins_with<T: ValueOf<V::Kind>>($($amp)? $this, prefix: T) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Prefixable,
+            {
+                function("begins_with", $this.__elements().as_ref(), &prefix)
+            }
 
-    /// `path IN (v1, v2, ...)`. DynamoDB takes 1 to 100 values; other counts are
-    /// refused when the condition is rendered.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// assert_eq!(
-    ///     city.is_in(["Paris", "Lyon"]).render(&mut ExpressionAttributes::new())?,
-    ///     "#n0.#n1 IN (:v0, :v1)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn is_in<I>(&self, values: I) -> Condition
-    where
-        V: AttrKind,
-        I: IntoIterator,
-        I::Item: ValueOf<V::Kind>,
-    {
-        let path = self.elements();
-        let values = values
-            .into_iter()
-            .map(|v| Operand::Value(encode_at(path, &v)))
-            .collect();
-        Condition::new(Node::In(Operand::Path(path.to_vec()), values))
-    }
+            /// `contains(field, value)`: a substring of a string, an element of a set or list.
+            ///
+            /// ```
+            /// # use std::collections::HashSet;
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const ROLES: Field<HashSet<String>> = Field::new("roles");
+            /// assert_eq!(
+            ///     ROLES.contains("admin").render(&mut ExpressionAttributes::new())?,
+            ///     "contains(#n0, :v0)"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn contains<T>($($amp)? $this, value: T) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Containable,
+                T: ValueOf<<V::Kind as Containable>::Elem>,
+            {
+                function("contains", $this.__elements().as_ref(), &value)
+            }
 
-    /// `begins_with(path, prefix)` (strings and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// assert_eq!(
-    ///     city.begins_with("Pa").render(&mut ExpressionAttributes::new())?,
-    ///     "begins_with(#n0.#n1, :v0)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn begins_with<T: ValueOf<V::Kind>>(&self, prefix: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Prefixable,
-    {
-        let path = self.elements();
-        let operand = Operand::Value(encode_at(path, &prefix));
-        Condition::new(Node::Function("begins_with", path.to_vec(), operand))
-    }
+            /// `attribute_exists(field)`.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// assert_eq!(
+            ///     NAME.exists().render(&mut ExpressionAttributes::new())?,
+            ///     "attribute_exists(#n0)"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn exists($($amp)? $this) -> Condition
+            where
+                V: AttrKind,
+            {
+                Condition::new(Node::Exists($this.__elements().as_ref().to_vec()))
+            }
 
-    /// `contains(path, value)`: a substring of a string, an element of a set or list.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let tags: Path<Vec<String>> = Path::<()>::root("meta").key("tags");
-    /// assert_eq!(
-    ///     tags.contains("rust").render(&mut ExpressionAttributes::new())?,
-    ///     "contains(#n0.#n1, :v0)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn contains<T>(&self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Containable,
-        T: ValueOf<<V::Kind as Containable>::Elem>,
-    {
-        let path = self.elements();
-        let operand = Operand::Value(encode_at(path, &value));
-        Condition::new(Node::Function("contains", path.to_vec(), operand))
-    }
+            /// `attribute_not_exists(field)`.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// assert_eq!(
+            ///     NAME.not_exists().render(&mut ExpressionAttributes::new())?,
+            ///     "attribute_not_exists(#n0)"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn not_exists($($amp)? $this) -> Condition
+            where
+                V: AttrKind,
+            {
+                Condition::new(Node::NotExists($this.__elements().as_ref().to_vec()))
+            }
 
-    /// `attribute_exists(path)`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// assert_eq!(
-    ///     city.exists().render(&mut ExpressionAttributes::new())?,
-    ///     "attribute_exists(#n0.#n1)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn exists(&self) -> Condition
-    where
-        V: AttrKind,
-    {
-        Condition::new(Node::Exists(self.elements().to_vec()))
-    }
+            /// `attribute_type(field, type)`.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{AttrType, ExpressionAttributes, Field};
+            /// const NICKNAME: Field<Option<String>> = Field::new("nickname");
+            /// assert_eq!(
+            ///     NICKNAME.has_type(AttrType::Null).render(&mut ExpressionAttributes::new())?,
+            ///     "attribute_type(#n0, :v0)"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn has_type($($amp)? $this, ty: AttrType) -> Condition
+            where
+                V: AttrKind,
+            {
+                has_type($this.__elements().as_ref(), ty)
+            }
 
-    /// `attribute_not_exists(path)`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// assert_eq!(
-    ///     city.not_exists().render(&mut ExpressionAttributes::new())?,
-    ///     "attribute_not_exists(#n0.#n1)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn not_exists(&self) -> Condition
-    where
-        V: AttrKind,
-    {
-        Condition::new(Node::NotExists(self.elements().to_vec()))
-    }
+            /// `size(field)`, to compare with numbers.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// assert_eq!(
+            ///     NAME.size().between(2, 20).render(&mut ExpressionAttributes::new())?,
+            ///     "size(#n0) BETWEEN :v0 AND :v1"
+            /// );
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn size($($amp)? $this) -> Size
+            where
+                V: AttrKind,
+                V::Kind: Sizable,
+            {
+                Size {
+                        path: $this.__elements().as_ref().to_vec(),
+                    }
+            }
 
-    /// `attribute_type(path, type)`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{AttrType, ExpressionAttributes, Path};
-    /// use dynamo_orm::AttributeValue;
-    /// let any: Path<AttributeValue> = Path::root("payload");
-    /// let mut attrs = ExpressionAttributes::new();
-    /// assert_eq!(any.has_type(AttrType::M).render(&mut attrs)?, "attribute_type(#n0, :v0)");
-    /// assert_eq!(attrs.value_of(":v0"), Some(&AttributeValue::S("M".into())));
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn has_type(&self, ty: AttrType) -> Condition
-    where
-        V: AttrKind,
-    {
-        let operand = Operand::Value(Ok(AttributeValue::S(ty.as_str().to_owned())));
-        Condition::new(Node::Function(
-            "attribute_type",
-            self.elements().to_vec(),
-            operand,
-        ))
-    }
+            /// `field = other` for another attribute of the same kind.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// const NICKNAME: Field<Option<String>> = Field::new("nickname");
+            /// assert_eq!(NAME.eq_path(NICKNAME).render(&mut ExpressionAttributes::new())?, "#n0 = #n1");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn eq_path<P>($($amp)? $this, other: P) -> Condition
+            where
+                V: AttrKind,
+                P: IntoPath,
+                P::Value: AttrKind<Kind = V::Kind>,
+            {
+                compare_path($this.__elements().as_ref(), CmpOp::Eq, other)
+            }
 
-    /// `size(path)`, to compare with numbers.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Path};
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// assert_eq!(
-    ///     city.size().le(40).render(&mut ExpressionAttributes::new())?,
-    ///     "size(#n0.#n1) <= :v0"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn size(&self) -> Size
-    where
-        V: AttrKind,
-        V::Kind: Sizable,
-    {
-        Size {
-            path: self.elements().to_vec(),
-        }
-    }
+            /// `field <> other` for another attribute of the same kind.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const NAME: Field<String> = Field::new("name");
+            /// const NICKNAME: Field<Option<String>> = Field::new("nickname");
+            /// assert_eq!(NAME.ne_path(NICKNAME).render(&mut ExpressionAttributes::new())?, "#n0 <> #n1");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn ne_path<P>($($amp)? $this, other: P) -> Condition
+            where
+                V: AttrKind,
+                P: IntoPath,
+                P::Value: AttrKind<Kind = V::Kind>,
+            {
+                compare_path($this.__elements().as_ref(), CmpOp::Ne, other)
+            }
 
-    /// `path = other` for another attribute of the same kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field, Path};
-    /// const BILLING_CITY: Field<String> = Field::new("billing_city");
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// assert_eq!(
-    ///     city.eq_path(BILLING_CITY).render(&mut ExpressionAttributes::new())?,
-    ///     "#n0.#n1 = #n2"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn eq_path<P>(&self, other: P) -> Condition
-    where
-        V: AttrKind,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.compare_path(CmpOp::Eq, other)
-    }
+            /// `field < other` for another attribute of the same (ordered) kind.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const USED: Field<u64> = Field::new("used");
+            /// const LIMIT: Field<u64> = Field::new("limit");
+            /// assert_eq!(USED.lt_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 < #n1");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn lt_path<P>($($amp)? $this, other: P) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+                P: IntoPath,
+                P::Value: AttrKind<Kind = V::Kind>,
+            {
+                compare_path($this.__elements().as_ref(), CmpOp::Lt, other)
+            }
 
-    /// `path <> other` for another attribute of the same kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field, Path};
-    /// const BILLING_CITY: Field<String> = Field::new("billing_city");
-    /// let city: Path<String> = Path::<()>::root("address").key("city");
-    /// assert_eq!(
-    ///     city.ne_path(BILLING_CITY).render(&mut ExpressionAttributes::new())?,
-    ///     "#n0.#n1 <> #n2"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ne_path<P>(&self, other: P) -> Condition
-    where
-        V: AttrKind,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.compare_path(CmpOp::Ne, other)
-    }
+            /// `field <= other` for another attribute of the same (ordered) kind.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const USED: Field<u64> = Field::new("used");
+            /// const LIMIT: Field<u64> = Field::new("limit");
+            /// assert_eq!(USED.le_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 <= #n1");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn le_path<P>($($amp)? $this, other: P) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+                P: IntoPath,
+                P::Value: AttrKind<Kind = V::Kind>,
+            {
+                compare_path($this.__elements().as_ref(), CmpOp::Le, other)
+            }
 
-    /// `path < other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field, Path};
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// let used: Path<u64> = Path::root("used");
-    /// assert_eq!(used.lt_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 < #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn lt_path<P>(&self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.compare_path(CmpOp::Lt, other)
-    }
+            /// `field > other` for another attribute of the same (ordered) kind.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const USED: Field<u64> = Field::new("used");
+            /// const LIMIT: Field<u64> = Field::new("limit");
+            /// assert_eq!(USED.gt_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 > #n1");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn gt_path<P>($($amp)? $this, other: P) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+                P: IntoPath,
+                P::Value: AttrKind<Kind = V::Kind>,
+            {
+                compare_path($this.__elements().as_ref(), CmpOp::Gt, other)
+            }
 
-    /// `path <= other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field, Path};
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// let used: Path<u64> = Path::root("used");
-    /// assert_eq!(used.le_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 <= #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn le_path<P>(&self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.compare_path(CmpOp::Le, other)
-    }
-
-    /// `path > other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field, Path};
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// let used: Path<u64> = Path::root("used");
-    /// assert_eq!(used.gt_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 > #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn gt_path<P>(&self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.compare_path(CmpOp::Gt, other)
-    }
-
-    /// `path >= other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field, Path};
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// let used: Path<u64> = Path::root("used");
-    /// assert_eq!(used.ge_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 >= #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ge_path<P>(&self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.compare_path(CmpOp::Ge, other)
-    }
+            /// `field >= other` for another attribute of the same (ordered) kind.
+            ///
+            /// ```
+            /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
+            /// const USED: Field<u64> = Field::new("used");
+            /// const LIMIT: Field<u64> = Field::new("limit");
+            /// assert_eq!(USED.ge_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 >= #n1");
+            /// # Ok::<(), dynamo_orm::Error>(())
+            /// ```
+            pub fn ge_path<P>($($amp)? $this, other: P) -> Condition
+            where
+                V: AttrKind,
+                V::Kind: Comparable,
+                P: IntoPath,
+                P::Value: AttrKind<Kind = V::Kind>,
+            {
+                compare_path($this.__elements().as_ref(), CmpOp::Ge, other)
+            }
+    };
 }
 
-/// The same builders on a top-level field; see [`Path`] for nested paths.
+fn compare_value<T: IntoAttribute>(path: &[PathElement], op: CmpOp, value: T) -> Condition {
+    let right = Operand::Value(encode_at(path, &value));
+    Condition::compare(path, op, right)
+}
+
+fn compare_path<P: IntoPath>(path: &[PathElement], op: CmpOp, other: P) -> Condition {
+    let right = Operand::Path(other.into_path().into_elements());
+    Condition::compare(path, op, right)
+}
+
+fn between<A: IntoAttribute, B: IntoAttribute>(
+    path: &[PathElement],
+    low: &A,
+    high: &B,
+) -> Condition {
+    Condition::new(Node::Between(
+        Operand::Path(path.to_vec()),
+        Operand::Value(encode_at(path, low)),
+        Operand::Value(encode_at(path, high)),
+    ))
+}
+
+fn is_in<I>(path: &[PathElement], values: I) -> Condition
+where
+    I: IntoIterator,
+    I::Item: IntoAttribute,
+{
+    let values = values
+        .into_iter()
+        .map(|v| Operand::Value(encode_at(path, &v)))
+        .collect();
+    Condition::new(Node::In(Operand::Path(path.to_vec()), values))
+}
+
+fn function<T: IntoAttribute>(name: &'static str, path: &[PathElement], operand: &T) -> Condition {
+    let operand = Operand::Value(encode_at(path, operand));
+    Condition::new(Node::Function(name, path.to_vec(), operand))
+}
+
+fn has_type(path: &[PathElement], ty: AttrType) -> Condition {
+    let operand = Operand::Value(Ok(AttributeValue::S(ty.as_str().to_owned())));
+    Condition::new(Node::Function("attribute_type", path.to_vec(), operand))
+}
+
+/// The condition builders on a document path (`address.city`, `tags[0]`):
+/// the same as on a [`Field`].
+impl<V: ?Sized> Path<V> {
+    fn __elements(&self) -> &[PathElement] {
+        self.elements()
+    }
+
+    condition_builders!(by_ref);
+}
+
+/// The condition builders on a top-level attribute.
 impl<V: ?Sized, K: StoredKind> Field<V, K> {
-    /// `field = value`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// assert_eq!(NAME.eq("john").render(&mut ExpressionAttributes::new())?, "#n0 = :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn eq<T: ValueOf<V::Kind>>(self, value: T) -> Condition
-    where
-        V: AttrKind,
-    {
-        self.path().eq(value)
+    fn __elements(&self) -> [PathElement; 1] {
+        [PathElement::Name(std::borrow::Cow::Borrowed(self.name()))]
     }
 
-    /// `field <> value`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// assert_eq!(NAME.ne("john").render(&mut ExpressionAttributes::new())?, "#n0 <> :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ne<T: ValueOf<V::Kind>>(self, value: T) -> Condition
-    where
-        V: AttrKind,
-    {
-        self.path().ne(value)
-    }
-
-    /// `field < value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const AGE: Field<u32> = Field::new("age");
-    /// assert_eq!(AGE.lt(30).render(&mut ExpressionAttributes::new())?, "#n0 < :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn lt<T: ValueOf<V::Kind>>(self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.path().lt(value)
-    }
-
-    /// `field <= value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const AGE: Field<u32> = Field::new("age");
-    /// assert_eq!(AGE.le(30).render(&mut ExpressionAttributes::new())?, "#n0 <= :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn le<T: ValueOf<V::Kind>>(self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.path().le(value)
-    }
-
-    /// `field > value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const AGE: Field<u32> = Field::new("age");
-    /// assert_eq!(AGE.gt(30).render(&mut ExpressionAttributes::new())?, "#n0 > :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn gt<T: ValueOf<V::Kind>>(self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.path().gt(value)
-    }
-
-    /// `field >= value` (strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const AGE: Field<u32> = Field::new("age");
-    /// assert_eq!(AGE.ge(30).render(&mut ExpressionAttributes::new())?, "#n0 >= :v0");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ge<T: ValueOf<V::Kind>>(self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-    {
-        self.path().ge(value)
-    }
-
-    /// `field BETWEEN low AND high` (inclusive; strings, numbers and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const AGE: Field<u32> = Field::new("age");
-    /// assert_eq!(
-    ///     AGE.between(18, 65).render(&mut ExpressionAttributes::new())?,
-    ///     "#n0 BETWEEN :v0 AND :v1"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn between<A, B>(self, low: A, high: B) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        A: ValueOf<V::Kind>,
-        B: ValueOf<V::Kind>,
-    {
-        self.path().between(low, high)
-    }
-
-    /// `field IN (v1, v2, ...)`, 1 to 100 values (checked when rendered).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const AGE: Field<u32> = Field::new("age");
-    /// assert_eq!(
-    ///     AGE.is_in([18, 21]).render(&mut ExpressionAttributes::new())?,
-    ///     "#n0 IN (:v0, :v1)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn is_in<I>(self, values: I) -> Condition
-    where
-        V: AttrKind,
-        I: IntoIterator,
-        I::Item: ValueOf<V::Kind>,
-    {
-        self.path().is_in(values)
-    }
-
-    /// `begins_with(field, prefix)` (strings and binaries).
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// assert_eq!(
-    ///     NAME.begins_with("jo").render(&mut ExpressionAttributes::new())?,
-    ///     "begins_with(#n0, :v0)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn begins_with<T: ValueOf<V::Kind>>(self, prefix: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Prefixable,
-    {
-        self.path().begins_with(prefix)
-    }
-
-    /// `contains(field, value)`: a substring of a string, an element of a set or list.
-    ///
-    /// ```
-    /// # use std::collections::HashSet;
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const ROLES: Field<HashSet<String>> = Field::new("roles");
-    /// assert_eq!(
-    ///     ROLES.contains("admin").render(&mut ExpressionAttributes::new())?,
-    ///     "contains(#n0, :v0)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn contains<T>(self, value: T) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Containable,
-        T: ValueOf<<V::Kind as Containable>::Elem>,
-    {
-        self.path().contains(value)
-    }
-
-    /// `attribute_exists(field)`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// assert_eq!(
-    ///     NAME.exists().render(&mut ExpressionAttributes::new())?,
-    ///     "attribute_exists(#n0)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn exists(self) -> Condition
-    where
-        V: AttrKind,
-    {
-        self.path().exists()
-    }
-
-    /// `attribute_not_exists(field)`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// assert_eq!(
-    ///     NAME.not_exists().render(&mut ExpressionAttributes::new())?,
-    ///     "attribute_not_exists(#n0)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn not_exists(self) -> Condition
-    where
-        V: AttrKind,
-    {
-        self.path().not_exists()
-    }
-
-    /// `attribute_type(field, type)`.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{AttrType, ExpressionAttributes, Field};
-    /// const NICKNAME: Field<Option<String>> = Field::new("nickname");
-    /// assert_eq!(
-    ///     NICKNAME.has_type(AttrType::Null).render(&mut ExpressionAttributes::new())?,
-    ///     "attribute_type(#n0, :v0)"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn has_type(self, ty: AttrType) -> Condition
-    where
-        V: AttrKind,
-    {
-        self.path().has_type(ty)
-    }
-
-    /// `size(field)`, to compare with numbers.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// assert_eq!(
-    ///     NAME.size().between(2, 20).render(&mut ExpressionAttributes::new())?,
-    ///     "size(#n0) BETWEEN :v0 AND :v1"
-    /// );
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn size(self) -> Size
-    where
-        V: AttrKind,
-        V::Kind: Sizable,
-    {
-        self.path().size()
-    }
-
-    /// `field = other` for another attribute of the same kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// const NICKNAME: Field<Option<String>> = Field::new("nickname");
-    /// assert_eq!(NAME.eq_path(NICKNAME).render(&mut ExpressionAttributes::new())?, "#n0 = #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn eq_path<P>(self, other: P) -> Condition
-    where
-        V: AttrKind,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.path().eq_path(other)
-    }
-
-    /// `field <> other` for another attribute of the same kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const NAME: Field<String> = Field::new("name");
-    /// const NICKNAME: Field<Option<String>> = Field::new("nickname");
-    /// assert_eq!(NAME.ne_path(NICKNAME).render(&mut ExpressionAttributes::new())?, "#n0 <> #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ne_path<P>(self, other: P) -> Condition
-    where
-        V: AttrKind,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.path().ne_path(other)
-    }
-
-    /// `field < other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const USED: Field<u64> = Field::new("used");
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// assert_eq!(USED.lt_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 < #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn lt_path<P>(self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.path().lt_path(other)
-    }
-
-    /// `field <= other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const USED: Field<u64> = Field::new("used");
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// assert_eq!(USED.le_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 <= #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn le_path<P>(self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.path().le_path(other)
-    }
-
-    /// `field > other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const USED: Field<u64> = Field::new("used");
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// assert_eq!(USED.gt_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 > #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn gt_path<P>(self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.path().gt_path(other)
-    }
-
-    /// `field >= other` for another attribute of the same (ordered) kind.
-    ///
-    /// ```
-    /// # use dynamo_orm::expr::{ExpressionAttributes, Field};
-    /// const USED: Field<u64> = Field::new("used");
-    /// const LIMIT: Field<u64> = Field::new("limit");
-    /// assert_eq!(USED.ge_path(LIMIT).render(&mut ExpressionAttributes::new())?, "#n0 >= #n1");
-    /// # Ok::<(), dynamo_orm::Error>(())
-    /// ```
-    pub fn ge_path<P>(self, other: P) -> Condition
-    where
-        V: AttrKind,
-        V::Kind: Comparable,
-        P: IntoPath,
-        P::Value: AttrKind<Kind = V::Kind>,
-    {
-        self.path().ge_path(other)
-    }
+    condition_builders!(by_value);
 }
 
 #[cfg(test)]
