@@ -62,18 +62,8 @@ impl<'a, T, P, I> Scan<'a, T, P, I> {
         }
     }
 
-    fn reindex<J>(self) -> Scan<'a, T, P, J> {
-        Scan {
-            table: self.table,
-            index: self.index,
-            segment: self.segment,
-            parallel: self.parallel,
-            options: self.options,
-            _projection: PhantomData,
-        }
-    }
-
-    fn retype<Q>(self) -> Scan<'a, T, Q, I> {
+    /// The same scan read as another projection `Q` or from another index `J`.
+    fn recast<Q, J>(self) -> Scan<'a, T, Q, J> {
         Scan {
             table: self.table,
             index: self.index,
@@ -101,14 +91,14 @@ impl<'a, P> Scan<'a, Document, P, PrimaryIndex<Document>> {
                 target.name
             ))),
         };
-        self.reindex()
+        self.recast()
     }
 }
 
 impl<'a, T: crate::schema::DynamoItem, P: ProjectionOf<T>, I> Scan<'a, T, P, I> {
     /// Reads only the attributes of `Q` (a `#[dynamo(projection_of = T)]` struct).
     pub fn project<Q: ProjectionOf<T> + ReadableFrom<I>>(self) -> Scan<'a, T, Q, I> {
-        self.retype()
+        self.recast()
     }
 }
 
@@ -136,7 +126,7 @@ impl<'a, T: Model, P: ProjectionOf<T>, I: 'static> Scan<'a, T, P, I> {
         names: impl IntoIterator<Item = N>,
     ) -> Scan<'a, T, Document, I> {
         self.options.names = Some(names.into_iter().map(Into::into).collect());
-        self.retype()
+        self.recast()
     }
 
     /// Changes each SDK request before it is sent (once per page).

@@ -212,69 +212,38 @@ impl Write {
     /// This write as one action of a transaction.
     pub(crate) fn into_transact_item(self, table: &str) -> Result<TransactWriteItem> {
         let on_failure = self.on_failure();
+        // The four actions share every parameter but their action.
+        macro_rules! action {
+            ($builder:expr) => {
+                $builder
+                    .table_name(table)
+                    .set_condition_expression(self.condition)
+                    .set_expression_attribute_names(self.names)
+                    .set_expression_attribute_values(self.values)
+                    .set_return_values_on_condition_check_failure(on_failure)
+                    .build()
+                    .map_err(build_error)?
+            };
+        }
+        let item = TransactWriteItem::builder();
         let item = match self.action {
-            Action::Put { item } => TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(table)
-                        .set_item(Some(item))
-                        .set_condition_expression(self.condition)
-                        .set_expression_attribute_names(self.names)
-                        .set_expression_attribute_values(self.values)
-                        .set_return_values_on_condition_check_failure(on_failure)
-                        .build()
-                        .map_err(build_error)?,
-                )
-                .build(),
-            Action::Update { key, expression } => TransactWriteItem::builder()
-                .update(
-                    SdkUpdate::builder()
-                        .table_name(table)
-                        .set_key(Some(key))
-                        .update_expression(expression)
-                        .set_condition_expression(self.condition)
-                        .set_expression_attribute_names(self.names)
-                        .set_expression_attribute_values(self.values)
-                        .set_return_values_on_condition_check_failure(on_failure)
-                        .build()
-                        .map_err(build_error)?,
-                )
-                .build(),
-            Action::Delete { key } => TransactWriteItem::builder()
-                .delete(
-                    Delete::builder()
-                        .table_name(table)
-                        .set_key(Some(key))
-                        .set_condition_expression(self.condition)
-                        .set_expression_attribute_names(self.names)
-                        .set_expression_attribute_values(self.values)
-                        .set_return_values_on_condition_check_failure(on_failure)
-                        .build()
-                        .map_err(build_error)?,
-                )
-                .build(),
+            Action::Put { item: put } => item.put(action!(Put::builder().set_item(Some(put)))),
+            Action::Update { key, expression } => item.update(action!(
+                SdkUpdate::builder()
+                    .set_key(Some(key))
+                    .update_expression(expression)
+            )),
+            Action::Delete { key } => item.delete(action!(Delete::builder().set_key(Some(key)))),
             Action::Check { key } => {
-                let Some(condition) = self.condition else {
+                if self.condition.is_none() {
                     return Err(Error::Validation(
                         "a condition check needs a condition".into(),
                     ));
-                };
-                TransactWriteItem::builder()
-                    .condition_check(
-                        ConditionCheck::builder()
-                            .table_name(table)
-                            .set_key(Some(key))
-                            .condition_expression(condition)
-                            .set_expression_attribute_names(self.names)
-                            .set_expression_attribute_values(self.values)
-                            .set_return_values_on_condition_check_failure(on_failure)
-                            .build()
-                            .map_err(build_error)?,
-                    )
-                    .build()
+                }
+                item.condition_check(action!(ConditionCheck::builder().set_key(Some(key))))
             }
         };
-        Ok(item)
+        Ok(item.build())
     }
 }
 
@@ -296,24 +265,24 @@ pub(crate) async fn execute(
     let on_failure = write.on_failure();
     let client = &target.client;
     let table = target.name.as_str();
-    let result = match (write.action, options.customize) {
-        (Action::Put { item }, customize @ (CustomizeWrite::None | CustomizeWrite::Put(_))) => {
-            let builder = client
-                .put_item()
+    // The three single-item writes share every parameter but their action;
+    // one definition sends them all.
+    macro_rules! send_write {
+        ($op:ty, $variant:ident, $customize:expr, $request:expr) => {{
+            let builder = $request
                 .table_name(table)
-                .set_item(Some(item))
                 .set_condition_expression(write.condition)
                 .set_expression_attribute_names(write.names)
                 .set_expression_attribute_values(write.values)
                 .set_return_values(write.return_values)
                 .set_return_values_on_condition_check_failure(on_failure)
                 .set_return_consumed_capacity(options.capacity);
-            let customize = match &customize {
-                CustomizeWrite::Put(f) => Some(f),
+            let customize = match &$customize {
+                CustomizeWrite::$variant(f) => Some(f),
                 _ => None,
             };
-            call::send::<PutItemOp>(
-                call::request_span::<PutItemOp>(table),
+            call::send::<$op>(
+                call::request_span::<$op>(table),
                 builder,
                 customize,
                 Some(table),
@@ -324,70 +293,38 @@ pub(crate) async fn execute(
                 request_id: a.request_id,
                 capacity: a.capacity,
             })
+        }};
+    }
+    let result = match (write.action, options.customize) {
+        (Action::Put { item }, customize @ (CustomizeWrite::None | CustomizeWrite::Put(_))) => {
+            send_write!(
+                PutItemOp,
+                Put,
+                customize,
+                client.put_item().set_item(Some(item))
+            )
         }
         (
             Action::Update { key, expression },
             customize @ (CustomizeWrite::None | CustomizeWrite::Update(_)),
-        ) => {
-            let builder = client
+        ) => send_write!(
+            UpdateItemOp,
+            Update,
+            customize,
+            client
                 .update_item()
-                .table_name(table)
                 .set_key(Some(key))
                 .update_expression(expression)
-                .set_condition_expression(write.condition)
-                .set_expression_attribute_names(write.names)
-                .set_expression_attribute_values(write.values)
-                .set_return_values(write.return_values)
-                .set_return_values_on_condition_check_failure(on_failure)
-                .set_return_consumed_capacity(options.capacity);
-            let customize = match &customize {
-                CustomizeWrite::Update(f) => Some(f),
-                _ => None,
-            };
-            call::send::<UpdateItemOp>(
-                call::request_span::<UpdateItemOp>(table),
-                builder,
-                customize,
-                Some(table),
-            )
-            .await
-            .map(|a| WriteAnswer {
-                attributes: a.output.attributes.filter(|i| !i.is_empty()),
-                request_id: a.request_id,
-                capacity: a.capacity,
-            })
-        }
+        ),
         (
             Action::Delete { key },
             customize @ (CustomizeWrite::None | CustomizeWrite::Delete(_)),
-        ) => {
-            let builder = client
-                .delete_item()
-                .table_name(table)
-                .set_key(Some(key))
-                .set_condition_expression(write.condition)
-                .set_expression_attribute_names(write.names)
-                .set_expression_attribute_values(write.values)
-                .set_return_values(write.return_values)
-                .set_return_values_on_condition_check_failure(on_failure)
-                .set_return_consumed_capacity(options.capacity);
-            let customize = match &customize {
-                CustomizeWrite::Delete(f) => Some(f),
-                _ => None,
-            };
-            call::send::<DeleteItemOp>(
-                call::request_span::<DeleteItemOp>(table),
-                builder,
-                customize,
-                Some(table),
-            )
-            .await
-            .map(|a| WriteAnswer {
-                attributes: a.output.attributes.filter(|i| !i.is_empty()),
-                request_id: a.request_id,
-                capacity: a.capacity,
-            })
-        }
+        ) => send_write!(
+            DeleteItemOp,
+            Delete,
+            customize,
+            client.delete_item().set_key(Some(key))
+        ),
         (Action::Check { .. }, _) => Err(Error::Validation(
             "a condition check is only sent inside a transaction".into(),
         )),
