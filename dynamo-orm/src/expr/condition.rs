@@ -1064,7 +1064,9 @@ mod tests {
 
     use super::*;
     use crate::EncodeError;
-    use crate::expr::placeholders::assert_only_placeholders;
+    use crate::expr::placeholders::testing::{
+        Rendered, assert_only_placeholders, n, names, pairs as values, s, sorted,
+    };
     use crate::expr::{ExactKind, ListKind};
 
     const AGE: Field<u32> = Field::new("age");
@@ -1076,38 +1078,10 @@ mod tests {
     const SCORE: Field<f64> = Field::new("score");
     const PREFS: Field<HashMap<String, i64>> = Field::new("prefs");
 
-    fn s(v: &str) -> AttributeValue {
-        AttributeValue::S(v.to_owned())
-    }
-    fn n(v: &str) -> AttributeValue {
-        AttributeValue::N(v.to_owned())
-    }
-
-    /// Renders and returns the expression with its names and values, sorted by placeholder.
-    /// An expression with its names and values, sorted by placeholder.
-    type Rendered = (String, Vec<(String, String)>, Vec<(String, AttributeValue)>);
-
     fn render(cond: &Condition) -> Rendered {
         let mut attrs = ExpressionAttributes::new();
         let expr = cond.render(&mut attrs).unwrap();
-        let (names, values) = attrs.into_parts();
-        let mut names: Vec<_> = names.unwrap_or_default().into_iter().collect();
-        let mut values: Vec<_> = values.unwrap_or_default().into_iter().collect();
-        names.sort();
-        values.sort_by(|a, b| a.0.cmp(&b.0));
-        (expr, names, values)
-    }
-
-    fn names(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(p, n)| ((*p).to_owned(), (*n).to_owned()))
-            .collect()
-    }
-
-    fn values(list: &[(&str, AttributeValue)]) -> Vec<(String, AttributeValue)> {
-        list.iter()
-            .map(|(p, v)| ((*p).to_owned(), v.clone()))
-            .collect()
+        sorted(expr, attrs)
     }
 
     fn expr(cond: &Condition) -> String {

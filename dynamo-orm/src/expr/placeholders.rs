@@ -345,3 +345,46 @@ mod tests {
         assert!(check_path(&[name("a"), PathElement::Index(0), name("b")]).is_ok());
     }
 }
+
+/// What the expression tests of this module share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::ExpressionAttributes;
+    pub(crate) use super::assert_only_placeholders;
+    use crate::AttributeValue;
+
+    /// An expression with its names and values, sorted by placeholder.
+    pub(crate) type Rendered = (String, Vec<(String, String)>, Vec<(String, AttributeValue)>);
+
+    pub(crate) fn s(v: &str) -> AttributeValue {
+        AttributeValue::S(v.to_owned())
+    }
+
+    pub(crate) fn n(v: &str) -> AttributeValue {
+        AttributeValue::N(v.to_owned())
+    }
+
+    /// A rendered expression and what it registered, sorted by placeholder.
+    pub(crate) fn sorted(expr: String, attrs: ExpressionAttributes) -> Rendered {
+        let (names, values) = attrs.into_parts();
+        let mut names: Vec<_> = names.unwrap_or_default().into_iter().collect();
+        let mut values: Vec<_> = values.unwrap_or_default().into_iter().collect();
+        names.sort();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        (expr, names, values)
+    }
+
+    /// Owned `(placeholder, value)` pairs, to compare with [`sorted`].
+    pub(crate) fn pairs<V: Clone>(list: &[(&str, V)]) -> Vec<(String, V)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    /// Owned `(placeholder, name)` pairs, to compare with [`sorted`].
+    pub(crate) fn names(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+}

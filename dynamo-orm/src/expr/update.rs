@@ -570,7 +570,9 @@ mod tests {
 
     use super::*;
     use crate::expr::Field;
-    use crate::expr::placeholders::assert_only_placeholders;
+    use crate::expr::placeholders::testing::{
+        Rendered, assert_only_placeholders, n, names, pairs, s, sorted,
+    };
 
     const NAME: Field<String> = Field::new("name");
     const AGE: Field<u32> = Field::new("age");
@@ -581,38 +583,11 @@ mod tests {
     const LUCKY: Field<BTreeSet<u8>> = Field::new("lucky");
     const ADDRESS: Field<HashMap<String, String>> = Field::new("address");
 
-    fn s(v: &str) -> AttributeValue {
-        AttributeValue::S(v.to_owned())
-    }
-    fn n(v: &str) -> AttributeValue {
-        AttributeValue::N(v.to_owned())
-    }
-
-    /// An expression with its names and values, sorted by placeholder.
-    type Rendered = (String, Vec<(String, String)>, Vec<(String, AttributeValue)>);
-
     fn render(update: &Update) -> Rendered {
         let mut attrs = ExpressionAttributes::new();
         let expr = update.render(&mut attrs).unwrap();
         assert_only_placeholders(&expr);
-        let (names, values) = attrs.into_parts();
-        let mut names: Vec<_> = names.unwrap_or_default().into_iter().collect();
-        let mut values: Vec<_> = values.unwrap_or_default().into_iter().collect();
-        names.sort();
-        values.sort_by(|a, b| a.0.cmp(&b.0));
-        (expr, names, values)
-    }
-
-    fn pairs<V: Clone>(list: &[(&str, V)]) -> Vec<(String, V)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect()
-    }
-
-    fn names(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        sorted(expr, attrs)
     }
 
     fn refused(update: Update) -> Error {
