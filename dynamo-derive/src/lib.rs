@@ -16,6 +16,7 @@ mod case;
 mod check;
 mod ctxt;
 mod expand;
+mod template;
 #[cfg(test)]
 mod tests;
 
@@ -299,5 +300,27 @@ pub fn derive_dynamo_attribute(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_attribute(&input)
         .unwrap_or_else(|error| expand::fallback_attribute(&input, error))
+        .into()
+}
+
+/// Declares a table shared by several entity types (single-table design).
+///
+/// Placeholder documentation, replaced below.
+#[proc_macro_derive(DynamoTable, attributes(dynamo))]
+pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_table(&input)
+        .unwrap_or_else(|error| expand::fallback_table(&input, error))
+        .into()
+}
+
+/// An enum of a shared table's entities (single-table design).
+///
+/// Placeholder documentation, replaced below.
+#[proc_macro_derive(DynamoEntities, attributes(dynamo))]
+pub fn derive_dynamo_entities(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_entities(&input)
+        .unwrap_or_else(|error| expand::fallback_entities(&input, error))
         .into()
 }

@@ -259,7 +259,7 @@ fn attribute_syntax() {
             #[dynamo(table = 5)]
             struct User { #[dynamo(hash_key)] id: String }
         }),
-        "expected a string literal",
+        "expected a table name `table = \"users\"`, or the type of a shared table `table = App`",
     );
     assert_one(
         item_errors(parse_quote! {

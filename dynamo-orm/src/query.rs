@@ -1,5 +1,6 @@
 //! Queries: typed by the table's (or an index's) keys for derived items, by
-//! attribute values for [`Document`] tables, on the one read engine.
+//! attribute values for [`Document`] tables, by key template fields for the
+//! entities of a shared table and enums of them, on the one read engine.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -10,7 +11,8 @@ use crate::AttributeValue;
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::expr::{
-    AttrKind, ExpressionAttributes, Prefixable, SortKeyCondition, render_key_condition,
+    AttrKind, Condition, ExpressionAttributes, Path, Prefixable, SortKeyCondition,
+    render_key_condition,
 };
 use crate::key::KeyArg;
 use crate::op::model::Model;
@@ -21,7 +23,9 @@ use crate::op::read::{
 };
 use crate::op::target::KeyNames;
 use crate::schema::{
-    DynamoItem, IndexKind, PrimaryIndex, ProjectionOf, QueryTarget, ReadableFrom, SortKey,
+    AllAttributes, DynamoItem, Entities, EntityIndex, EntityOf, IndexKind, KeyArgs, PartitionOf,
+    Primary, PrimaryIndex, ProjectionOf, QueryTarget, ReadableFrom, SortArgs, SortKey, TableIndex,
+    TemplatedKey,
 };
 use crate::table::Table;
 use crate::value::IntoAttribute;
@@ -167,6 +171,9 @@ pub struct Query<'a, T, I, P> {
     range: Option<Result<SortKeyCondition>>,
     forward: bool,
     options: ReadOptions,
+    /// A filter every request carries, ANDed with the caller's (an entity
+    /// query's discriminator).
+    base_filter: Option<Condition>,
     _types: PhantomData<fn() -> (I, P)>,
 }
 
@@ -179,6 +186,7 @@ impl<'a, T, I, P> Query<'a, T, I, P> {
             range: None,
             forward: true,
             options: ReadOptions::default(),
+            base_filter: None,
             _types: PhantomData,
         }
     }
@@ -191,6 +199,7 @@ impl<'a, T, I, P> Query<'a, T, I, P> {
             range: self.range,
             forward: self.forward,
             options: self.options,
+            base_filter: self.base_filter,
             _types: PhantomData,
         }
     }
@@ -401,7 +410,13 @@ where
         self.request()?.count().await
     }
 
-    fn request(self) -> Result<ReadRequest> {
+    fn request(mut self) -> Result<ReadRequest> {
+        if let Some(base) = self.base_filter.take() {
+            self.options.filter = Some(match self.options.filter.take() {
+                Some(own) => base & own,
+                None => base,
+            });
+        }
         let index = self.index?;
         let (hash_name, range_name) = match &index {
             Some(i) => (i.keys.hash.clone(), i.keys.range.clone()),
@@ -493,3 +508,294 @@ where
     }
 }
 into_future!(Query<'a, T, I, P> where T: Model, I: 'static, P: ProjectionOf<T>);
+
+// ------------------------------------------------------------------ entities
+
+/// The index a templated query reads: the table's key (`None`) or an index.
+fn entity_index_ref<T: EntityIndex<I>, I>() -> Option<IndexRef> {
+    T::INDEX_NAME.map(|name| IndexRef {
+        name: Cow::Borrowed(name),
+        keys: KeyNames {
+            hash: T::HASH.attribute.to_owned(),
+            range: T::RANGE.map(|k| k.attribute.to_owned()),
+        },
+        global: T::GLOBAL,
+        types: (
+            Some(T::HASH.template.output_type()),
+            T::RANGE.map(|k| k.template.output_type()),
+        ),
+    })
+}
+
+/// A key attribute rendered from the fields of a generated argument struct.
+fn render_args(key: &TemplatedKey, args: &impl KeyArgs) -> Result<AttributeValue> {
+    let mut fields = crate::Item::with_capacity(2);
+    args.__write_args(&mut fields)?;
+    key.template
+        .render(|name| fields.get(name))?
+        .ok_or_else(|| {
+            Error::Validation(format!(
+                "the key template {:?} has a field without a value",
+                key.template.text
+            ))
+        })
+}
+
+/// The query of an entity on index `I`: its partition, the sort key prefix
+/// of its range template, and its discriminator.
+fn entity_query<'a, T: EntityIndex<I>, I>(
+    table: &'a Table<T>,
+    partition: &T::Partition,
+) -> Query<'a, T, I, T> {
+    let mut query = Query::new(
+        table,
+        entity_index_ref::<T, I>(),
+        render_args(&T::HASH, partition),
+    );
+    if let Some(range) = T::RANGE {
+        let template = range.template;
+        if template.is_constant() {
+            query.range = Some(Ok(SortKeyCondition::Eq(AttributeValue::S(
+                template.prefix().to_owned(),
+            ))));
+        } else if !template.prefix().is_empty() {
+            query.range = Some(Ok(SortKeyCondition::BeginsWith(AttributeValue::S(
+                template.prefix().to_owned(),
+            ))));
+        }
+    }
+    let entity = T::ENTITY;
+    query.base_filter = Some(Path::<String>::root(entity.discriminator).eq(entity.name));
+    query
+}
+
+impl<T: EntityIndex<Primary>> Table<T> {
+    /// Queries one partition for this entity only: the partition key rendered
+    /// from the template's fields, the sort key's constant prefix (so other
+    /// entities of the partition are not read, where the templates allow),
+    /// and a filter on the discriminator. Narrow it with the `sk_*`
+    /// conditions, typed by the sort key template's fields.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// #[derive(DynamoItem)]
+    /// #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+    /// struct Order { username: String, order_id: String, total: u64 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// // pk = "USER#alice" AND begins_with(sk, "ORDER#"), _type = "Order"
+    /// let all: Vec<Order> = orders.query_partition("alice").await?;
+    /// // pk = "USER#alice" AND sk BETWEEN "ORDER#a" AND "ORDER#m"
+    /// let some: Vec<Order> = orders.query_partition("alice").sk_between("a", "m").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn query_partition(
+        &self,
+        partition: impl Into<<T as EntityIndex<Primary>>::Partition>,
+    ) -> Query<'_, T, Primary, T> {
+        entity_query(self, &partition.into())
+    }
+
+    /// Queries a secondary index for this entity only, by the fields of the
+    /// entity's partition key template on that index (`index(Gsi1, hash =
+    /// "...")`): the sort key's constant prefix when its template has one,
+    /// and a filter on the discriminator (an overloaded index holds several
+    /// entities). The index must project every attribute
+    /// ([`AllAttributes`]).
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// #[derive(DynamoTable)]
+    /// #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+    /// struct App {
+    ///     #[dynamo(hash_key)] pk: String,
+    ///     #[dynamo(range_key)] sk: String,
+    ///     gsi1pk: String,
+    ///     gsi1sk: String,
+    /// }
+    /// #[derive(DynamoItem)]
+    /// #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+    /// #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+    /// struct Order { username: String, order_id: String, status: String }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let placed: Vec<Order> = orders.query_index::<Gsi1>("placed").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn query_index<I>(
+        &self,
+        partition: impl Into<<T as EntityIndex<I>>::Partition>,
+    ) -> Query<'_, T, I, T>
+    where
+        I: TableIndex + AllAttributes,
+        T: EntityIndex<I>,
+    {
+        entity_query(self, &partition.into())
+    }
+}
+
+/// A sort key value rendered from the fields of the sort key template.
+fn render_sort<T: EntityIndex<I>, I>(sort: &T::Sort) -> Result<AttributeValue>
+where
+    T::Sort: SortArgs,
+{
+    match T::RANGE {
+        Some(range) => render_args(&range, sort),
+        None => Err(Error::Validation(
+            "a sort key condition on an index without a sort key template".into(),
+        )),
+    }
+}
+
+/// Sort key conditions of entity queries, typed by the fields of the sort key
+/// template and rendered with its constant parts (`sk_eq(order_id)` under
+/// `"ORDER#{order_id}"` is `sk = "ORDER#<order_id>"`).
+impl<'a, T, I, P> Query<'a, T, I, P>
+where
+    T: EntityIndex<I>,
+    T::Sort: SortArgs,
+{
+    /// Sort key `= template(sort)`.
+    pub fn sk_eq(self, sort: impl Into<T::Sort>) -> Self {
+        let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Eq);
+        self.range(v)
+    }
+
+    /// Sort key `< template(sort)`.
+    pub fn sk_lt(self, sort: impl Into<T::Sort>) -> Self {
+        let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Lt);
+        self.range(v)
+    }
+
+    /// Sort key `<= template(sort)`.
+    pub fn sk_le(self, sort: impl Into<T::Sort>) -> Self {
+        let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Le);
+        self.range(v)
+    }
+
+    /// Sort key `> template(sort)`.
+    pub fn sk_gt(self, sort: impl Into<T::Sort>) -> Self {
+        let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Gt);
+        self.range(v)
+    }
+
+    /// Sort key `>= template(sort)`.
+    pub fn sk_ge(self, sort: impl Into<T::Sort>) -> Self {
+        let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Ge);
+        self.range(v)
+    }
+
+    /// Sort key `BETWEEN template(low) AND template(high)` (inclusive).
+    pub fn sk_between(self, low: impl Into<T::Sort>, high: impl Into<T::Sort>) -> Self {
+        let v = render_sort::<T, I>(&low.into()).and_then(|low| {
+            Ok(SortKeyCondition::Between(
+                low,
+                render_sort::<T, I>(&high.into())?,
+            ))
+        });
+        self.range(v)
+    }
+
+    /// Sort key `begins_with(template(sort))`.
+    pub fn sk_begins_with(self, sort: impl Into<T::Sort>) -> Self {
+        let v = render_sort::<T, I>(&sort.into()).and_then(|v| match v {
+            AttributeValue::S(_) => Ok(SortKeyCondition::BeginsWith(v)),
+            _ => Err(Error::Validation(
+                "begins_with needs a string sort key; this template renders a number".into(),
+            )),
+        });
+        self.range(v)
+    }
+}
+
+/// The hash key of a collection query, from an entity's partition.
+fn collection_query<'a, C, I, P>(table: &'a Table<C>, partition: &P) -> Query<'a, C, I, C>
+where
+    C: Entities,
+    P: PartitionOf<I>,
+{
+    let index = entity_index_ref::<P::Entity, I>();
+    Query::new(
+        table,
+        index,
+        render_args(&<P::Entity as EntityIndex<I>>::HASH, partition),
+    )
+}
+
+impl<C: Entities> Table<C> {
+    /// Queries a whole partition, every entity in it, decoded by its
+    /// discriminator: an entity's partition (`User::partition("alice")`)
+    /// names it. The raw sort key conditions (`range_begins_with`, ...) and
+    /// [`grouped`](Query::grouped) apply.
+    ///
+    /// An item of an entity no variant reads is an error naming its key and
+    /// entity (or an `Other` document when the enum has a `#[dynamo(other)]`
+    /// variant): nothing is dropped silently.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoEntities, DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "PROFILE"))]
+    /// # struct User { username: String }
+    /// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+    /// # struct Order { username: String, order_id: String }
+    /// #[derive(DynamoEntities)]
+    /// #[dynamo(table = App)]
+    /// enum AppItem {
+    ///     User(User),
+    ///     Order(Order),
+    /// }
+    /// # async fn demo(items: Table<AppItem>) -> dynamo_orm::Result<()> {
+    /// let groups = items.query_collection(User::partition("alice")).grouped().await?;
+    /// println!("{} orders", groups.order.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn query_collection<P>(&self, partition: P) -> Query<'_, C, PrimaryIndex<C>, C>
+    where
+        P: PartitionOf<Primary>,
+        P::Entity: EntityOf<C::Table>,
+    {
+        let query: Query<'_, C, Primary, C> = collection_query(self, &partition);
+        query.retype_index()
+    }
+
+    /// Queries one partition of a secondary index, every entity in it, by an
+    /// entity's partition on that index (`OrderGsi1Partition`). The index
+    /// must project every attribute ([`AllAttributes`]).
+    pub fn query_collection_index<I, P>(&self, partition: P) -> Query<'_, C, I, C>
+    where
+        I: TableIndex + AllAttributes,
+        P: PartitionOf<I>,
+        P::Entity: EntityOf<C::Table>,
+    {
+        collection_query(self, &partition)
+    }
+}
+
+impl<'a, T, I, P> Query<'a, T, I, P> {
+    fn retype_index<J>(self) -> Query<'a, T, J, P> {
+        Query {
+            table: self.table,
+            index: self.index,
+            hash: self.hash,
+            range: self.range,
+            forward: self.forward,
+            options: self.options,
+            base_filter: self.base_filter,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<'a, C, I> Query<'a, C, I, C>
+where
+    C: Entities,
+    I: 'static,
+{
+    /// Every item, in one `Vec` per variant (`{Enum}Groups`): a user and
+    /// their orders from one query.
+    pub async fn grouped(self) -> Result<C::Groups> {
+        self.stream().try_collect().await
+    }
+}

@@ -7,9 +7,11 @@
 
 use crate::document::Document;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, Error, Result};
+use crate::expr::{Condition, Update};
 use crate::limits::check_key_value;
+use crate::op::entity;
 use crate::op::target::KeyNames;
-use crate::schema::{DynamoItem, PrimaryKey, ProjectionOf};
+use crate::schema::{DynamoItem, ItemKind, PrimaryKey, ProjectionOf};
 use crate::{AttributeValue, Item};
 
 mod sealed {
@@ -65,6 +67,27 @@ pub trait Model: sealed::Sealed + ProjectionOf<Self> + Send + Sync + Sized + 'st
     /// ones to remove when the item leaves them out); empty when unknown.
     #[doc(hidden)]
     fn __attribute_names(_out: &mut Vec<&'static str>) {}
+
+    /// What an update of the item at `key` adds to keep derived attributes
+    /// in step (an entity's index keys and, for an upsert, its discriminator
+    /// and key fields), and the condition it adds; an error for an update
+    /// that cannot keep them in step.
+    #[doc(hidden)]
+    fn __derived_update(
+        _update: &Update,
+        _key: &Item,
+        _upsert: bool,
+    ) -> Result<(Update, Option<Condition>)> {
+        Ok((Update::new(), None))
+    }
+
+    /// The key attributes of a delete by key, refused when the delete would
+    /// skip a version check the table cannot see (an enum of entities, one of
+    /// which is versioned).
+    #[doc(hidden)]
+    fn __delete_key(key: &Self::Key, keys: &KeyNames) -> Result<Item> {
+        Self::__key_item(key, keys)
+    }
 }
 
 /// Refuses a key whose key attributes are missing or empty.
@@ -97,6 +120,9 @@ impl<T: DynamoItem> Model for T {
 
     #[inline]
     fn __version(&self, _attribute: Option<&str>) -> Result<Option<u64>> {
+        // Every write of a whole item reads its version first: this is where
+        // an enum of entities refuses a versioned variant.
+        self.__check_writable()?;
         match T::SCHEMA.version_attribute {
             Some(_) => Ok(Some(item_version(self)?)),
             None => Ok(None),
@@ -114,6 +140,28 @@ impl<T: DynamoItem> Model for T {
 
     fn __attribute_names(out: &mut Vec<&'static str>) {
         T::attribute_names(out);
+        if let ItemKind::Entity(schema) = T::__KIND {
+            schema.written_names(out);
+        }
+    }
+
+    fn __derived_update(
+        update: &Update,
+        key: &Item,
+        upsert: bool,
+    ) -> Result<(Update, Option<Condition>)> {
+        match T::__KIND {
+            ItemKind::Single => Ok((Update::new(), None)),
+            ItemKind::Entity(schema) => entity::derived_update(schema, update, key, upsert),
+            ItemKind::Collection(collection) => Err(entity::collection_update(collection)),
+        }
+    }
+
+    fn __delete_key(key: &T::Key, keys: &KeyNames) -> Result<Item> {
+        if let ItemKind::Collection(collection) = T::__KIND {
+            entity::collection_delete(collection)?;
+        }
+        Self::__key_item(key, keys)
     }
 }
 
