@@ -660,9 +660,6 @@ pub const fn index_kind_error(
     }
 }
 
-/// Checks that `T` is a table declared with `DynamoTable`.
-pub const fn assert_table<T: TableDef>() {}
-
 /// Checks that `I` is an index of table `T`.
 pub const fn assert_index_of<I: IndexOf<T>, T>() {}
 

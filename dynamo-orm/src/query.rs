@@ -634,11 +634,13 @@ impl<T: EntityIndex<Primary>> Table<T> {
     }
 }
 
+/// The fields of the sort key template of `T` on `I` (its `Sort`), named
+/// through [`SortArgs`]: on an index without one, a sort key condition is a
+/// single error about the missing template.
+type SortFields<T, I> = <<T as EntityIndex<I>>::Sort as SortArgs>::Fields;
+
 /// A sort key value rendered from the fields of the sort key template.
-fn render_sort<T: EntityIndex<I>, I>(sort: &T::Sort) -> Result<AttributeValue>
-where
-    T::Sort: SortArgs,
-{
+fn render_sort<T: EntityIndex<I>, I>(sort: &impl KeyArgs) -> Result<AttributeValue> {
     match T::RANGE {
         Some(range) => render_args(&range, sort),
         None => Err(Error::Validation(
@@ -649,44 +651,66 @@ where
 
 /// Sort key conditions of entity queries, typed by the fields of the sort key
 /// template and rendered with its constant parts (`sk_eq(order_id)` under
-/// `"ORDER#{order_id}"` is `sk = "ORDER#<order_id>"`).
+/// `"ORDER#{order_id}"` is `sk = "ORDER#<order_id>"`). On an index without
+/// a sort key template they do not compile ([`SortArgs`]).
 impl<'a, T, I, P> Query<'a, T, I, P>
 where
     T: EntityIndex<I>,
-    T::Sort: SortArgs,
 {
     /// Sort key `= template(sort)`.
-    pub fn sk_eq(self, sort: impl Into<T::Sort>) -> Self {
+    pub fn sk_eq(self, sort: impl Into<SortFields<T, I>>) -> Self
+    where
+        T::Sort: SortArgs,
+    {
         let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Eq);
         self.range(v)
     }
 
     /// Sort key `< template(sort)`.
-    pub fn sk_lt(self, sort: impl Into<T::Sort>) -> Self {
+    pub fn sk_lt(self, sort: impl Into<SortFields<T, I>>) -> Self
+    where
+        T::Sort: SortArgs,
+    {
         let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Lt);
         self.range(v)
     }
 
     /// Sort key `<= template(sort)`.
-    pub fn sk_le(self, sort: impl Into<T::Sort>) -> Self {
+    pub fn sk_le(self, sort: impl Into<SortFields<T, I>>) -> Self
+    where
+        T::Sort: SortArgs,
+    {
         let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Le);
         self.range(v)
     }
 
     /// Sort key `> template(sort)`.
-    pub fn sk_gt(self, sort: impl Into<T::Sort>) -> Self {
+    pub fn sk_gt(self, sort: impl Into<SortFields<T, I>>) -> Self
+    where
+        T::Sort: SortArgs,
+    {
         let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Gt);
         self.range(v)
     }
 
     /// Sort key `>= template(sort)`.
-    pub fn sk_ge(self, sort: impl Into<T::Sort>) -> Self {
+    pub fn sk_ge(self, sort: impl Into<SortFields<T, I>>) -> Self
+    where
+        T::Sort: SortArgs,
+    {
         let v = render_sort::<T, I>(&sort.into()).map(SortKeyCondition::Ge);
         self.range(v)
     }
 
     /// Sort key `BETWEEN template(low) AND template(high)` (inclusive).
-    pub fn sk_between(self, low: impl Into<T::Sort>, high: impl Into<T::Sort>) -> Self {
+    pub fn sk_between(
+        self,
+        low: impl Into<SortFields<T, I>>,
+        high: impl Into<SortFields<T, I>>,
+    ) -> Self
+    where
+        T::Sort: SortArgs,
+    {
         let v = render_sort::<T, I>(&low.into()).and_then(|low| {
             Ok(SortKeyCondition::Between(
                 low,
@@ -696,8 +720,12 @@ where
         self.range(v)
     }
 
-    /// Sort key `begins_with(template(sort))`.
-    pub fn sk_begins_with(self, sort: impl Into<T::Sort>) -> Self {
+    /// Sort key `begins_with(template(sort))`: the whole rendered value as a
+    /// prefix (string sort keys only).
+    pub fn sk_begins_with(self, sort: impl Into<SortFields<T, I>>) -> Self
+    where
+        T::Sort: SortArgs,
+    {
         let v = render_sort::<T, I>(&sort.into()).and_then(|v| match v {
             AttributeValue::S(_) => Ok(SortKeyCondition::BeginsWith(v)),
             _ => Err(Error::Validation(

@@ -134,13 +134,22 @@ fn expand(
     let name = ident.unraw().to_string();
     let key_ident = companion_ident(attrs.key.as_ref(), ident, "Key");
     let groups_ident = format_ident!("{}Groups", ident.unraw(), span = ident.span());
-    let table_def = respan(quote!(<#table as #p::TableDef>), table.span());
+    // Every token spanned at `App`: a type that is not a declared table is
+    // the same error at every use, which the compiler shows once.
+    let table_item = |item: TokenStream| {
+        respan(
+            quote!(<<#ident as #p::Entities>::Table as #p::TableDef>::#item),
+            table.span(),
+        )
+    };
+    let (table_schema, table_key) = (table_item(quote!(SCHEMA)), table_item(quote!(Key)));
+    let (table_hash, table_range) = (table_item(quote!(HashKey)), table_item(quote!(RangeKey)));
+    let table_discriminator = table_item(quote!(DISCRIMINATOR));
+    let table_type = respan(quote!(#table), table.span());
     let entities: Vec<&Variant<'_>> = variants.iter().filter(|v| !v.other).collect();
     let other = variants.iter().find(|v| v.other);
 
     let mut checks = Vec::new();
-    let assert_table = quote_spanned!(table.span()=> #p::assert_table::<#table>());
-    checks.push(quote!(const _: () = #assert_table;));
     for variant in &entities {
         let ty = variant.ty;
         let check = quote_spanned!(ty.span()=> #p::assert_entity_of::<#ty, #table>());
@@ -194,7 +203,7 @@ fn expand(
             #p::Err(#p::unknown_entity(
                 &<Self as #p::Entities>::COLLECTION,
                 &__item,
-                &#table_def::SCHEMA,
+                &#table_schema,
             ))
         },
     };
@@ -246,7 +255,7 @@ fn expand(
     let key_item_arms = variants.iter().map(|v| {
         let variant = v.ident;
         if v.other {
-            quote!(#key_ident::#variant(__k) => #p::document_key(__k, &#table_def::SCHEMA))
+            quote!(#key_ident::#variant(__k) => #p::document_key(__k, &#table_schema))
         } else {
             quote!(#key_ident::#variant(__k) => #p::PrimaryKey::to_key_item(__k))
         }
@@ -302,7 +311,7 @@ fn expand(
         #vis enum #key_ident {
             #(#key_variants,)*
             /// A raw key of the table (its key attributes as stored).
-            Raw(#table_def::Key),
+            Raw(#table_key),
         }
 
         #[derive(::core::default::Default)]
@@ -336,10 +345,10 @@ fn expand(
         #[automatically_derived]
         impl #p::DynamoItem for #ident {
             type Key = #key_ident;
-            type HashKey = #table_def::HashKey;
-            type RangeKey = #table_def::RangeKey;
+            type HashKey = #table_hash;
+            type RangeKey = #table_range;
 
-            const SCHEMA: #p::TableSchema = #table_def::SCHEMA;
+            const SCHEMA: #p::TableSchema = #table_schema;
 
             #[inline]
             fn key(&self) -> #key_ident {
@@ -377,11 +386,11 @@ fn expand(
 
         #[automatically_derived]
         impl #p::Entities for #ident {
-            type Table = #table;
+            type Table = #table_type;
             type Groups = #groups_ident;
             const COLLECTION: #p::CollectionSchema = #p::CollectionSchema {
                 name: #name,
-                discriminator: #table_def::DISCRIMINATOR,
+                discriminator: #table_discriminator,
                 entities: &[#(#collection_entities),*],
                 keeps_others: #keeps_others,
             };
@@ -404,9 +413,9 @@ fn expand(
         }
 
         #[automatically_derived]
-        impl #p::From<#table_def::Key> for #key_ident {
+        impl #p::From<#table_key> for #key_ident {
             #[inline]
-            fn from(__key: #table_def::Key) -> Self {
+            fn from(__key: #table_key) -> Self {
                 #key_ident::Raw(__key)
             }
         }

@@ -42,12 +42,17 @@ pub(super) fn marker_ident(marker: &syn::Path) -> Ident {
 }
 
 impl<'a> Gen<'a> {
-    /// `<App as TableDef>`, spanned at `App`: a type that is not a declared
-    /// table is one error there, however often it is used.
-    fn table_def(&self) -> TokenStream {
+    /// `<<Order as Entity>::Table as TableDef>::item`, every token spanned at
+    /// `App`: a type that is not a declared table is the same error at every
+    /// use, which the compiler shows once.
+    fn table_item(&self, item: TokenStream) -> TokenStream {
         let p = &self.p;
+        let ident = self.cont.ident;
         let table = self.table_type();
-        respan(quote!(<#table as #p::TableDef>), table.span())
+        respan(
+            quote!(<<#ident as #p::Entity>::Table as #p::TableDef>::#item),
+            table.span(),
+        )
     }
 
     fn table_type(&self) -> &syn::Path {
@@ -130,7 +135,11 @@ impl<'a> Gen<'a> {
         let Gen { p, this, .. } = self;
         let ident = self.cont.ident;
         let key_ident = self.key_ident();
-        let table = self.table_def();
+        let (hash_ty, range_ty, schema) = (
+            self.table_item(quote!(HashKey)),
+            self.table_item(quote!(RangeKey)),
+            self.table_item(quote!(SCHEMA)),
+        );
         let optional_name = |field: Option<&Field<'_>>| match field {
             Some(field) => {
                 let name = &field.name;
@@ -151,13 +160,13 @@ impl<'a> Gen<'a> {
             #[automatically_derived]
             impl #p::DynamoItem for #ident {
                 type Key = #key_ident;
-                type HashKey = #table::HashKey;
-                type RangeKey = #table::RangeKey;
+                type HashKey = #hash_ty;
+                type RangeKey = #range_ty;
 
                 const SCHEMA: #p::TableSchema = #p::TableSchema {
                     version_attribute: #version_attribute,
                     ttl_attribute: #ttl_attribute,
-                    ..#table::SCHEMA
+                    ..#schema
                 };
 
                 #[inline]
@@ -214,7 +223,9 @@ impl<'a> Gen<'a> {
         let ident = self.cont.ident;
         let vis = self.cont.vis;
         let table_path = self.table_type();
-        let table = self.table_def();
+        let table = self.table_item(quote!(SCHEMA));
+        let reserved_names = self.table_item(quote!(RESERVED));
+        let discriminator = self.table_item(quote!(DISCRIMINATOR));
         let table_text = check::type_text(&syn::Type::Path(syn::TypePath {
             qself: None,
             path: table_path.clone(),
@@ -230,9 +241,6 @@ impl<'a> Gen<'a> {
         let mut declarations = TokenStream::new();
         let mut impls = TokenStream::new();
 
-        let assert_table = quote_spanned!(table_path.span()=> #p::assert_table::<#table_path>());
-        checks.push(quote!(const _: () = #assert_table;));
-
         // The table's own key: hash then range.
         let owner = format!("table `{table_text}`");
         let hash = parsed(templates.hash.as_ref());
@@ -242,7 +250,7 @@ impl<'a> Gen<'a> {
             let template = self.template_tokens(hash);
             keys.push(quote! {
                 #p::TemplatedKey {
-                    attribute: #table::SCHEMA.hash_key.name,
+                    attribute: #table.hash_key.name,
                     index: #p::None,
                     role: #p::KeyRole::Partition,
                     template: #template,
@@ -253,7 +261,7 @@ impl<'a> Gen<'a> {
             let template = self.template_tokens(range);
             keys.push(quote! {
                 #p::TemplatedKey {
-                    attribute: #p::range_name(#table::SCHEMA.range_key),
+                    attribute: #p::range_name(#table.range_key),
                     index: #p::None,
                     role: #p::KeyRole::Sort,
                     template: #template,
@@ -264,7 +272,7 @@ impl<'a> Gen<'a> {
         if hash.is_some() {
             checks.push(self.template_check(
                 hash_at,
-                quote!(#p::Some(#table::SCHEMA.hash_key)),
+                quote!(#p::Some(#table.hash_key)),
                 "hash",
                 &owner,
                 templates.hash.as_ref().map(Spanned::span),
@@ -276,7 +284,7 @@ impl<'a> Gen<'a> {
             .map_or_else(|| templates.keyword.span(), Spanned::span);
         checks.push(self.template_check_opt(
             range_at,
-            quote!(#table::SCHEMA.range_key),
+            quote!(#table.range_key),
             "range",
             &owner,
             range_span,
@@ -426,7 +434,7 @@ impl<'a> Gen<'a> {
                 const _: () = {
                     let __names: &'static [&'static ::core::primitive::str] =
                         <#ident as #p::AttributeMap>::ATTRIBUTE_NAMES;
-                    if let #p::Some(__i) = #p::first_shared(__names, #table::RESERVED) {
+                    if let #p::Some(__i) = #p::first_shared(__names, #reserved_names) {
                         let __name = __names[__i];
                         #panic
                     }
@@ -435,6 +443,9 @@ impl<'a> Gen<'a> {
         };
         checks.push(reserved);
 
+        // Spanned at the path, so that a type that is not a declared table is
+        // reported there.
+        let table_type = respan(quote!(#table_path), table_path.span());
         let partition = format_ident!("{}Partition", ident.unraw(), span = ident.span());
         let partition_doc = format!(
             "The partition of an [`{ident}`]: what `query_partition` and `query_collection` take."
@@ -442,10 +453,10 @@ impl<'a> Gen<'a> {
         impls.extend(quote! {
             #[automatically_derived]
             impl #p::Entity for #ident {
-                type Table = #table_path;
+                type Table = #table_type;
                 const ENTITY: #p::EntitySchema = #p::EntitySchema {
                     name: #name,
-                    discriminator: #table::DISCRIMINATOR,
+                    discriminator: #discriminator,
                     keys: &[#(#keys),*],
                 };
             }
@@ -552,7 +563,9 @@ impl<'a> Gen<'a> {
             self.args_struct(sort, &fields, &doc, declarations, impls);
             impls.extend(quote! {
                 #[automatically_derived]
-                impl #p::SortArgs for #sort {}
+                impl #p::SortArgs for #sort {
+                    type Fields = Self;
+                }
             });
             quote!(#sort)
         } else {

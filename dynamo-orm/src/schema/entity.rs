@@ -298,8 +298,8 @@ fn found_entity(found: Option<&AttributeValue>) -> Option<String> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait Entity: DynamoItem {
-    /// The table it is stored in.
-    type Table: TableDef;
+    /// The table it is stored in (a [`TableDef`]).
+    type Table;
     /// Its name, discriminator and key templates.
     const ENTITY: EntitySchema;
 }
@@ -326,7 +326,7 @@ pub trait EntityIndex<I>: Entity {
     /// `{Entity}{Index}Partition`).
     type Partition: KeyArgs;
     /// The fields of the sort key template, or [`NoSort`].
-    type Sort: Send;
+    type Sort: KeyArgs;
     /// The index name, `None` for the table itself.
     const INDEX_NAME: Option<&'static str>;
     /// Whether the index is global (no consistent reads).
@@ -352,24 +352,50 @@ pub trait PartitionOf<I>: KeyArgs {
     type Entity: EntityIndex<I, Partition = Self>;
 }
 
-/// The fields of a sort key template (every generated `Sort` struct).
+/// The fields of a sort key template (every generated `Sort` struct). A sort
+/// key condition on an index without a sort key template ([`NoSort`]) does
+/// not compile:
+///
+/// ```compile_fail,E0277
+/// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+/// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+/// # struct App { #[dynamo(hash_key)] pk: String }
+/// #[derive(DynamoItem)]
+/// #[dynamo(table = App, key(hash = "USER#{username}"))]
+/// struct User { username: String }
+/// # fn demo(users: Table<User>) {
+/// let _ = users.query_partition("ann").sk_eq("x"); // the table has no sort key
+/// # }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "this index has no sort key template",
     label = "a sort key condition needs a sort key",
     note = "remove the `sk_*` condition, or give the entity a sort key template on this index (`range = \"...\"`)"
 )]
-pub trait SortArgs: KeyArgs {}
+pub trait SortArgs: KeyArgs {
+    /// `Self`: what the sort key conditions (`sk_eq`, `sk_between`, ...)
+    /// convert their argument into. Named through this trait so that, on an
+    /// index without a sort key template ([`NoSort`]), a condition is one
+    /// error about the missing template.
+    type Fields: KeyArgs;
+}
 
 /// The `Sort` of an index without a sort key template: sort key conditions
 /// do not compile on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoSort {}
 
+impl KeyArgs for NoSort {
+    fn __write_args(&self, _out: &mut Item) -> Result<(), EncodeError> {
+        match *self {}
+    }
+}
+
 /// An enum of a table's entities (`#[derive(DynamoEntities)]`): reads any
 /// item of the table, by its discriminator.
 pub trait Entities: DynamoItem {
-    /// The table.
-    type Table: TableDef;
+    /// The table (a [`TableDef`]).
+    type Table;
     /// The generated struct of one `Vec` per variant (`{Enum}Groups`).
     type Groups: Default + Extend<Self> + Send + 'static;
     /// Its variants' entities.
