@@ -361,6 +361,42 @@ async fn reading_another_entity_is_an_error_naming_the_key_and_the_entity() {
 }
 
 #[tokio::test]
+async fn locking_works_unchanged_on_an_entity() {
+    let db = Db::new().await;
+    let users = db.table::<User>();
+    let mut alice = user("alice");
+    users.put(&mut alice).await.unwrap();
+    let stale = alice.clone();
+    // The read-modify-write loop writes the whole item: its index keys follow.
+    let saved = users
+        .modify(User::key("alice"), |u| u.email = "ally@example.com".into())
+        .await
+        .unwrap();
+    assert_eq!(saved.version, 2);
+    let raw = db.raw("USER#alice", "PROFILE").await.unwrap();
+    assert_eq!(
+        text(&raw, "gsi1pk").as_deref(),
+        Some("EMAIL#ally@example.com")
+    );
+    let mut stale = stale;
+    let conflict = users.put(&mut stale).await;
+    assert!(
+        matches!(conflict, Err(Error::VersionConflict { expected: 1, .. })),
+        "{conflict:?}"
+    );
+    let f = User::FIELDS;
+    let conflict = users
+        .update(User::key("alice"))
+        .apply(Update::new().set(f.email, "x@example.com"))
+        .expected_version(1)
+        .await;
+    assert!(
+        matches!(conflict, Err(Error::VersionConflict { .. })),
+        "{conflict:?}"
+    );
+}
+
+#[tokio::test]
 async fn partition_queries_return_only_the_entity() {
     let db = Db::new().await;
     let mut alice = user("alice");
