@@ -89,5 +89,10 @@ pub use value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, Number, S
 #[cfg(feature = "derive")]
 pub use dynamo_derive::{DynamoAttribute, DynamoEntities, DynamoItem, DynamoTable};
 
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// A DynamoDB item: attribute names to values, as the AWS SDK uses it.
 pub type Item = std::collections::HashMap<String, AttributeValue>;
