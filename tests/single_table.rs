@@ -425,6 +425,16 @@ async fn partition_queries_return_only_the_entity() {
     assert_eq!(found.len(), 2);
     let found: Vec<User> = db.table::<User>().query_partition("alice").await.unwrap();
     assert_eq!(found, vec![alice]);
+    // Every read of an entity's table reads that entity: scans and raw
+    // key queries too (the other entities are not errors, nor dropped from
+    // the table: `Table<AppItem>` reads them).
+    let scanned: Vec<Order> = orders.scan().consistent().await.unwrap();
+    assert_eq!(scanned.len(), 4);
+    assert_eq!(orders.scan().count().await.unwrap(), 4);
+    let raw: Vec<Order> = orders.query("USER#alice").await.unwrap();
+    assert_eq!(raw.len(), 3);
+    let everything: Vec<AppItem> = db.table::<AppItem>().scan().consistent().await.unwrap();
+    assert_eq!(everything.len(), 7);
 
     // Range conditions on the templated part of the sort key.
     let ids =

@@ -11,11 +11,10 @@ use crate::AttributeValue;
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::expr::{
-    AttrKind, Condition, ExpressionAttributes, Path, Prefixable, SortKeyCondition,
-    render_key_condition,
+    AttrKind, ExpressionAttributes, Prefixable, SortKeyCondition, render_key_condition,
 };
 use crate::key::KeyArg;
-use crate::op::model::Model;
+use crate::op::model::{Model, with_read_filter};
 use crate::op::output::{BoxFuture, Executable, Output, into_future};
 use crate::op::read::{
     IndexRef, ItemStream, PageStream, QueryBuilder, ReadKind, ReadOptions, ReadRequest, Untyped,
@@ -171,9 +170,6 @@ pub struct Query<'a, T, I, P> {
     range: Option<Result<SortKeyCondition>>,
     forward: bool,
     options: ReadOptions,
-    /// A filter every request carries, ANDed with the caller's (an entity
-    /// query's discriminator).
-    base_filter: Option<Condition>,
     _types: PhantomData<fn() -> (I, P)>,
 }
 
@@ -186,7 +182,6 @@ impl<'a, T, I, P> Query<'a, T, I, P> {
             range: None,
             forward: true,
             options: ReadOptions::default(),
-            base_filter: None,
             _types: PhantomData,
         }
     }
@@ -199,7 +194,6 @@ impl<'a, T, I, P> Query<'a, T, I, P> {
             range: self.range,
             forward: self.forward,
             options: self.options,
-            base_filter: self.base_filter,
             _types: PhantomData,
         }
     }
@@ -411,12 +405,9 @@ where
     }
 
     fn request(mut self) -> Result<ReadRequest> {
-        if let Some(base) = self.base_filter.take() {
-            self.options.filter = Some(match self.options.filter.take() {
-                Some(own) => base & own,
-                None => base,
-            });
-        }
+        // An entity's reads carry its discriminator: a query of
+        // `Table<Order>` reads orders only.
+        self.options.filter = with_read_filter::<T>(self.options.filter.take());
         let index = self.index?;
         let (hash_name, range_name) = match &index {
             Some(i) => (i.keys.hash.clone(), i.keys.range.clone()),
@@ -564,8 +555,6 @@ fn entity_query<'a, T: EntityIndex<I>, I>(
             ))));
         }
     }
-    let entity = T::ENTITY;
-    query.base_filter = Some(Path::<String>::root(entity.discriminator).eq(entity.name));
     query
 }
 
@@ -810,7 +799,6 @@ impl<'a, T, I, P> Query<'a, T, I, P> {
             range: self.range,
             forward: self.forward,
             options: self.options,
-            base_filter: self.base_filter,
             _types: PhantomData,
         }
     }

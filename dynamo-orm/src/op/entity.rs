@@ -147,6 +147,11 @@ pub(crate) fn derived_update(
     Ok((extra, Some(condition)))
 }
 
+/// The filter of every read of an entity's table: its discriminator.
+pub(crate) fn read_filter(schema: &EntitySchema) -> Condition {
+    Path::<String>::root(schema.discriminator).eq(schema.name)
+}
+
 fn code_list(names: &[&str]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     quoted.join(", ")

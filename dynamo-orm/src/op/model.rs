@@ -81,12 +81,28 @@ pub trait Model: sealed::Sealed + ProjectionOf<Self> + Send + Sync + Sized + 'st
         Ok((Update::new(), None))
     }
 
+    /// The filter every read of this type's table adds: an entity's
+    /// discriminator, so a scan or query of `Table<Order>` reads orders only.
+    #[doc(hidden)]
+    fn __read_filter() -> Option<Condition> {
+        None
+    }
+
     /// The key attributes of a delete by key, refused when the delete would
     /// skip a version check the table cannot see (an enum of entities, one of
     /// which is versioned).
     #[doc(hidden)]
     fn __delete_key(key: &Self::Key, keys: &KeyNames) -> Result<Item> {
         Self::__key_item(key, keys)
+    }
+}
+
+/// `filter` with the filter every read of `T`'s table adds (an entity's
+/// discriminator) in front of it.
+pub(crate) fn with_read_filter<T: Model>(filter: Option<Condition>) -> Option<Condition> {
+    match (T::__read_filter(), filter) {
+        (Some(own), Some(caller)) => Some(own & caller),
+        (own, caller) => own.or(caller),
     }
 }
 
@@ -154,6 +170,13 @@ impl<T: DynamoItem> Model for T {
             ItemKind::Single => Ok((Update::new(), None)),
             ItemKind::Entity(schema) => entity::derived_update(schema, update, key, upsert),
             ItemKind::Collection(collection) => Err(entity::collection_update(collection)),
+        }
+    }
+
+    fn __read_filter() -> Option<Condition> {
+        match T::__KIND {
+            ItemKind::Entity(schema) => Some(entity::read_filter(schema)),
+            ItemKind::Single | ItemKind::Collection(_) => None,
         }
     }
 
