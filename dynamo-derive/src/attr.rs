@@ -272,7 +272,9 @@ impl Container {
                 if !matches!(derive, Derive::Item | Derive::Table) {
                     only_on(meta, derive, Derive::Table)?;
                 }
-                let provisioned = parse_provisioned(cx, meta)?;
+                let Some(provisioned) = parse_provisioned(cx, meta)? else {
+                    return Ok(());
+                };
                 let path = &meta.path;
                 let value = Spanned {
                     tokens: path.to_token_stream(),
@@ -616,7 +618,7 @@ fn parse_templates(
 }
 
 /// `provisioned(read = 5, write = 5)`.
-fn parse_provisioned(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Provisioned> {
+fn parse_provisioned(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Provisioned>> {
     let example = "provisioned(read = 5, write = 5)";
     if !meta.input.peek(token::Paren) {
         return Err(syn::Error::new_spanned(
@@ -626,33 +628,40 @@ fn parse_provisioned(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Provi
     }
     let mut read = None;
     let mut write = None;
+    let errors_before = cx.error_count();
     meta.parse_nested_meta(|inner| {
         let key = key_name(&inner.path);
         let result = match key.as_str() {
-            "read" | "write" => {
-                let input = value(&inner, example)?;
-                let lit: syn::LitInt = input.parse()?;
-                if lit.base10_parse::<i64>().map_or(true, |n| n < 1) {
-                    return Err(syn::Error::new_spanned(
-                        lit,
-                        "capacity units are a whole number from 1",
-                    ));
-                }
+            "read" | "write" => capacity(&inner, example).map(|lit| {
                 let slot = if key == "read" { &mut read } else { &mut write };
                 set_once(cx, slot, &inner, lit);
-                Ok(())
-            }
+            }),
             _ => Err(unknown(&inner, "in `provisioned`", &["read", "write"])),
         };
         recover(cx, &inner, result)
     })?;
     match (read, write) {
-        (Some(read), Some(write)) => Ok(Provisioned { read, write }),
+        (Some(read), Some(write)) => Ok(Some(Provisioned { read, write })),
+        // A capacity that did not parse has its own error.
+        _ if cx.error_count() > errors_before => Ok(None),
         _ => Err(syn::Error::new_spanned(
             &meta.path,
             format!("`provisioned` needs both capacities: `{example}`"),
         )),
     }
+}
+
+/// `read = 5`: a whole number of capacity units from 1.
+fn capacity(meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<syn::LitInt> {
+    let input = value(meta, example)?;
+    let lit: syn::LitInt = input.parse()?;
+    if lit.base10_parse::<i64>().map_or(true, |n| n < 1) {
+        return Err(syn::Error::new_spanned(
+            lit,
+            "capacity units are a whole number from 1",
+        ));
+    }
+    Ok(lit)
 }
 
 fn parse_index(

@@ -597,7 +597,8 @@ fn check_index_key(cx: &Ctxt, cont: &Container<'_>, ident: &Ident) {
 /// A `DynamoTable`'s fields are its key attributes: each keys the table or an index.
 fn check_table_fields(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
     for field in fields {
-        if field.is_table_key() {
+        // A field whose attributes did not parse has its own error.
+        if field.is_table_key() || field.attrs.malformed {
             continue;
         }
         let used = cont.attrs.indexes.iter().any(|index| {

@@ -26,7 +26,9 @@ struct Variant<'a> {
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
     let attrs = attr::Container::from_ast(&cx, &input.attrs, Derive::Entities);
-    let variants = variants(&cx, input, &attrs);
+    // A malformed `table = ...` has its own error.
+    let malformed = cx.error_count() > 0;
+    let variants = variants(&cx, input, &attrs, malformed);
     cx.check()?;
     let Some(table) = &attrs.table_type else {
         return Err(syn::Error::new_spanned(&input.ident, "unsupported input"));
@@ -34,7 +36,12 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     Ok(expand(input, &attrs, table, &variants))
 }
 
-fn variants<'a>(cx: &Ctxt, input: &'a DeriveInput, attrs: &attr::Container) -> Vec<Variant<'a>> {
+fn variants<'a>(
+    cx: &Ctxt,
+    input: &'a DeriveInput,
+    attrs: &attr::Container,
+    malformed: bool,
+) -> Vec<Variant<'a>> {
     let data = match &input.data {
         Data::Enum(data) => data,
         Data::Struct(data) => {
@@ -52,7 +59,7 @@ fn variants<'a>(cx: &Ctxt, input: &'a DeriveInput, attrs: &attr::Container) -> V
             return Vec::new();
         }
     };
-    if attrs.table_type.is_none() && attrs.table.is_none() {
+    if attrs.table_type.is_none() && attrs.table.is_none() && !malformed {
         cx.error_spanned_by(
             &input.ident,
             "`#[derive(DynamoEntities)]` needs its table: `#[dynamo(table = App)]`, where `App` derives `DynamoTable`",
