@@ -647,6 +647,18 @@ where
     T: EntityIndex<I>,
 {
     /// Sort key `= template(sort)`.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{year}#{number}"))]
+    /// # struct Order { username: String, year: u16, number: u32 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let one: Vec<Order> = orders.query_partition("ann").sk_eq((2024, 7)).await?; // sk = "ORDER#2024#7"
+    /// # Ok(()) }
+    /// ```
     pub fn sk_eq(self, sort: impl Into<SortFields<T, I>>) -> Self
     where
         T::Sort: SortArgs,
@@ -656,6 +668,18 @@ where
     }
 
     /// Sort key `< template(sort)`.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{year}#{number}"))]
+    /// # struct Order { username: String, year: u16, number: u32 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let older: Vec<Order> = orders.query_partition("ann").sk_lt((2024, 1)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sk_lt(self, sort: impl Into<SortFields<T, I>>) -> Self
     where
         T::Sort: SortArgs,
@@ -665,6 +689,18 @@ where
     }
 
     /// Sort key `<= template(sort)`.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{year}#{number}"))]
+    /// # struct Order { username: String, year: u16, number: u32 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let up_to: Vec<Order> = orders.query_partition("ann").sk_le((2024, 9)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sk_le(self, sort: impl Into<SortFields<T, I>>) -> Self
     where
         T::Sort: SortArgs,
@@ -674,6 +710,18 @@ where
     }
 
     /// Sort key `> template(sort)`.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{year}#{number}"))]
+    /// # struct Order { username: String, year: u16, number: u32 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let newer: Vec<Order> = orders.query_partition("ann").sk_gt((2023, 99)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sk_gt(self, sort: impl Into<SortFields<T, I>>) -> Self
     where
         T::Sort: SortArgs,
@@ -683,6 +731,18 @@ where
     }
 
     /// Sort key `>= template(sort)`.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{year}#{number}"))]
+    /// # struct Order { username: String, year: u16, number: u32 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let from: Vec<Order> = orders.query_partition("ann").sk_ge((2024, 1)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sk_ge(self, sort: impl Into<SortFields<T, I>>) -> Self
     where
         T::Sort: SortArgs,
@@ -692,6 +752,18 @@ where
     }
 
     /// Sort key `BETWEEN template(low) AND template(high)` (inclusive).
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{year}#{number}"))]
+    /// # struct Order { username: String, year: u16, number: u32 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let some: Vec<Order> = orders.query_partition("ann").sk_between((2024, 1), (2024, 9)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sk_between(
         self,
         low: impl Into<SortFields<T, I>>,
@@ -711,6 +783,18 @@ where
 
     /// Sort key `begins_with(template(sort))`: the whole rendered value as a
     /// prefix (string sort keys only).
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{year}#{number}"))]
+    /// # struct Order { username: String, year: u16, number: u32 }
+    /// # async fn demo(orders: Table<Order>) -> dynamo_orm::Result<()> {
+    /// let seventh: Vec<Order> = orders.query_partition("ann").sk_begins_with((2024, 7)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sk_begins_with(self, sort: impl Into<SortFields<T, I>>) -> Self
     where
         T::Sort: SortArgs,
@@ -780,6 +864,22 @@ impl<C: Entities> Table<C> {
     /// Queries one partition of a secondary index, every entity in it, by an
     /// entity's partition on that index (`OrderGsi1Partition`). The index
     /// must project every attribute ([`AllAttributes`]).
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoEntities, DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk))]
+    /// # struct App { #[dynamo(hash_key)] pk: String, gsi1pk: String }
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, key(hash = "ORDER#{id}"), index(Gsi1, hash = "STATUS#{status}"))]
+    /// # struct Order { id: String, status: String }
+    /// # #[derive(DynamoEntities)] #[dynamo(table = App)]
+    /// # enum AppItem { Order(Order) }
+    /// # async fn demo(items: Table<AppItem>) -> dynamo_orm::Result<()> {
+    /// let placed: Vec<AppItem> = items
+    ///     .query_collection_index::<Gsi1, _>(OrderGsi1Partition::from("placed"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn query_collection_index<I, P>(&self, partition: P) -> Query<'_, C, I, C>
     where
         I: TableIndex + AllAttributes,
@@ -811,6 +911,22 @@ where
 {
     /// Every item, in one `Vec` per variant (`{Enum}Groups`): a user and
     /// their orders from one query.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{DynamoEntities, DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+    /// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+    /// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "PROFILE"))]
+    /// # struct User { username: String }
+    /// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{id}"))]
+    /// # struct Order { username: String, id: String }
+    /// # #[derive(DynamoEntities)] #[dynamo(table = App)]
+    /// # enum AppItem { User(User), Order(Order) }
+    /// # async fn demo(items: Table<AppItem>) -> dynamo_orm::Result<()> {
+    /// let ann: AppItemGroups = items.query_collection(User::partition("ann")).grouped().await?;
+    /// println!("{} orders", ann.order.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn grouped(self) -> Result<C::Groups> {
         self.stream().try_collect().await
     }

@@ -66,6 +66,15 @@ pub struct IndexSchema {
 }
 
 /// How a table is billed when [`create`](crate::Table::create) makes it.
+///
+/// ```
+/// use dynamo_orm::{Billing, DynamoTable, TableDef};
+/// #[derive(DynamoTable)]
+/// #[dynamo(table = "app", provisioned(read = 5, write = 2))]
+/// struct App { #[dynamo(hash_key)] pk: String }
+/// assert_eq!(App::SCHEMA.billing, Billing::Provisioned { read: 5, write: 2 });
+/// assert_eq!(Billing::default(), Billing::OnDemand);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Billing {
     /// On demand (`PAY_PER_REQUEST`): the default.

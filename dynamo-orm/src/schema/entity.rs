@@ -16,6 +16,13 @@ use crate::value::KeyScalar;
 
 /// The discriminator attribute's name unless the table names another
 /// (`#[dynamo(discriminator = "...")]` on a `DynamoTable`).
+///
+/// ```
+/// use dynamo_orm::{DynamoTable, TableDef, schema::DEFAULT_DISCRIMINATOR};
+/// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+/// # struct App { #[dynamo(hash_key)] pk: String }
+/// assert_eq!(App::DISCRIMINATOR, DEFAULT_DISCRIMINATOR);
+/// ```
 pub const DEFAULT_DISCRIMINATOR: &str = "_type";
 
 /// A table shared by several entity types, declared once with
@@ -63,6 +70,21 @@ pub trait TableDef: Send + Sync + 'static {
 
 /// An index of a declared table: the marker types `gsi(Gsi1, ...)` and
 /// `lsi(...)` of a `#[derive(DynamoTable)]` generate.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::{IndexKind, TableIndex};
+/// assert_eq!(Gsi1::SCHEMA.name, "Gsi1");
+/// assert_eq!(Gsi1::SCHEMA.kind, IndexKind::Global);
+/// assert_eq!(Gsi1::SCHEMA.hash_key.name, "gsi1pk");
+/// ```
 pub trait TableIndex: Send + Sync + 'static {
     /// The table it belongs to.
     type Table: TableDef;
@@ -72,10 +94,37 @@ pub trait TableIndex: Send + Sync + 'static {
 
 /// The key of a table itself, as an index of entity templates:
 /// `EntityIndex<Primary>` holds an entity's `key(hash = .., range = ..)`.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::{EntityIndex, Primary};
+/// assert_eq!(<Order as EntityIndex<Primary>>::HASH.attribute, "pk");
+/// assert_eq!(<Order as EntityIndex<Primary>>::INDEX_NAME, None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Primary {}
 
 /// `Self` is an index of table `T` (generated for each index marker).
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// fn index_of<I: dynamo_orm::IndexOf<App>>() {}
+/// index_of::<Gsi1>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an index of table `{T}`",
     label = "not declared on `{T}`",
@@ -85,6 +134,19 @@ pub trait IndexOf<T> {}
 
 /// An index that holds every attribute of the items in it (`projection =
 /// all`, the default), so whole entities can be read from it.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// fn whole<I: dynamo_orm::AllAttributes>() {}
+/// whole::<Gsi1>(); // `projection = all`, the default
+/// ```
 #[diagnostic::on_unimplemented(
     message = "index `{Self}` does not project every attribute, so whole entities cannot be read from it",
     label = "`{Self}` projects only some attributes",
@@ -93,6 +155,19 @@ pub trait IndexOf<T> {}
 pub trait AllAttributes {}
 
 /// The role of a templated key attribute.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::{Entity, schema::KeyRole};
+/// assert_eq!(Order::ENTITY.keys[1].role, KeyRole::Sort);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyRole {
     /// A partition (hash) key.
@@ -102,6 +177,21 @@ pub enum KeyRole {
 }
 
 /// One key attribute of an entity: where it is stored and its template.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::Entity;
+/// let gsi1pk = Order::ENTITY.keys[2];
+/// assert_eq!((gsi1pk.attribute, gsi1pk.index), ("gsi1pk", Some("Gsi1")));
+/// assert_eq!(gsi1pk.template.text, "STATUS#{status}");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TemplatedKey {
     /// The key attribute's name in the table (`pk`, `gsi1sk`).
@@ -116,6 +206,30 @@ pub struct TemplatedKey {
 
 /// What the derive generates for an entity: its name, the discriminator
 /// attribute and every templated key attribute.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::{Entity, Item, AttributeValue};
+/// let schema = Order::ENTITY;
+/// assert_eq!((schema.name, schema.discriminator), ("Order", "_type"));
+/// let mut item: Item = [
+///     ("username".to_string(), AttributeValue::S("ann".into())),
+///     ("order_id".to_string(), AttributeValue::S("o1".into())),
+///     ("status".to_string(), AttributeValue::S("placed".into())),
+/// ].into();
+/// schema.write_keys(&mut item)?;
+/// assert_eq!(item["gsi1pk"], AttributeValue::S("STATUS#placed".into()));
+/// schema.check(&item)?;
+/// assert_eq!(schema.parse_key(&item)?["order_id"], AttributeValue::S("o1".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EntitySchema {
     /// The entity name stored in the discriminator (`"Order"`).
@@ -305,6 +419,19 @@ pub trait Entity: DynamoItem {
 }
 
 /// `Self` is an entity of table `T` (generated for each entity).
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// fn entity_of<E: dynamo_orm::EntityOf<App>>() {}
+/// entity_of::<Order>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an entity of table `{T}`",
     label = "not stored in `{T}`",
@@ -316,6 +443,22 @@ pub trait EntityOf<T> {}
 /// or [`Primary`] for the table's own key), and the generated structs of the
 /// fields a query gives: `Partition` (the partition key template's fields)
 /// and `Sort` (the sort key template's).
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::EntityIndex;
+/// assert_eq!(<Order as EntityIndex<Gsi1>>::INDEX_NAME, Some("Gsi1"));
+/// assert_eq!(<Order as EntityIndex<Gsi1>>::HASH.template.text, "STATUS#{status}");
+/// let partition: <Order as EntityIndex<Gsi1>>::Partition = "placed".into();
+/// assert_eq!(partition, OrderGsi1Partition { status: "placed".into() });
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no key templates for index `{I}`",
     label = "no `index({I}, ...)` on `{Self}`",
@@ -339,6 +482,21 @@ pub trait EntityIndex<I>: Entity {
 
 /// The generated structs of template fields (`OrderPartition`, `OrderSort`):
 /// what a query's partition or sort key is rendered from.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::{AttributeValue, Item, KeyArgs};
+/// fn args<A: KeyArgs>(_: &A) {}
+/// args(&Order::partition("ann"));
+/// args(&OrderSort::from("o1"));
+/// ```
 pub trait KeyArgs: Send + 'static {
     /// Writes the fields, by attribute name, into `out`.
     #[doc(hidden)]
@@ -347,6 +505,20 @@ pub trait KeyArgs: Send + 'static {
 
 /// A partition of entity `Self::Entity` on index `I`: what
 /// `query_collection` and `query_collection_index` take.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String, gsi1pk: String, gsi1sk: String }
+/// # #[derive(DynamoItem, Debug, PartialEq)]
+/// # #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{order_id}"))]
+/// # struct Order { username: String, order_id: String, status: String }
+/// use dynamo_orm::{PartitionOf, Primary};
+/// fn partition<P: PartitionOf<Primary, Entity = Order>>(_: P) {}
+/// partition(Order::partition("ann"));
+/// ```
 pub trait PartitionOf<I>: KeyArgs {
     /// The entity whose template it fills.
     type Entity: EntityIndex<I, Partition = Self>;
@@ -382,6 +554,17 @@ pub trait SortArgs: KeyArgs {
 
 /// The `Sort` of an index without a sort key template: sort key conditions
 /// do not compile on it.
+///
+/// ```
+/// # use dynamo_orm::{DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+/// # struct App { #[dynamo(hash_key)] pk: String }
+/// #[derive(DynamoItem)]
+/// #[dynamo(table = App, key(hash = "USER#{username}"))]
+/// struct User { username: String }
+/// fn no_sort<T: dynamo_orm::EntityIndex<dynamo_orm::Primary, Sort = dynamo_orm::NoSort>>() {}
+/// no_sort::<User>();
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoSort {}
 
@@ -393,6 +576,24 @@ impl KeyArgs for NoSort {
 
 /// An enum of a table's entities (`#[derive(DynamoEntities)]`): reads any
 /// item of the table, by its discriminator.
+///
+/// ```
+/// # use dynamo_orm::{DynamoEntities, DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+/// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "PROFILE"))]
+/// # struct User { username: String, #[dynamo(version)] version: u64 }
+/// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # struct Order { username: String, order_id: String }
+/// #[derive(DynamoEntities)]
+/// #[dynamo(table = App)]
+/// enum AppItem { User(User), Order(Order) }
+/// use dynamo_orm::Entities;
+/// let names: Vec<&str> = AppItem::COLLECTION.entities.iter().map(|e| e.name).collect();
+/// assert_eq!(names, ["User", "Order"]);
+/// let groups: AppItemGroups = Default::default();
+/// assert!(groups.user.is_empty() && groups.order.is_empty());
+/// ```
 pub trait Entities: DynamoItem {
     /// The table (a [`TableDef`]).
     type Table;
@@ -403,6 +604,22 @@ pub trait Entities: DynamoItem {
 }
 
 /// One entity of a [`CollectionSchema`].
+///
+/// ```
+/// # use dynamo_orm::{DynamoEntities, DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+/// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "PROFILE"))]
+/// # struct User { username: String, #[dynamo(version)] version: u64 }
+/// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # struct Order { username: String, order_id: String }
+/// #[derive(DynamoEntities)]
+/// #[dynamo(table = App)]
+/// enum AppItem { User(User), Order(Order) }
+/// use dynamo_orm::Entities;
+/// let user = AppItem::COLLECTION.entities[0];
+/// assert_eq!((user.name, user.version_attribute), ("User", Some("version")));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CollectionEntity {
     /// The entity name.
@@ -412,6 +629,25 @@ pub struct CollectionEntity {
 }
 
 /// What the derive generates for a `DynamoEntities` enum.
+///
+/// ```
+/// # use dynamo_orm::{DynamoEntities, DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)] #[dynamo(table = "app")]
+/// # struct App { #[dynamo(hash_key)] pk: String, #[dynamo(range_key)] sk: String }
+/// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "PROFILE"))]
+/// # struct User { username: String, #[dynamo(version)] version: u64 }
+/// # #[derive(DynamoItem)] #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// # struct Order { username: String, order_id: String }
+/// #[derive(DynamoEntities)]
+/// #[dynamo(table = App)]
+/// enum AppItem { User(User), Order(Order) }
+/// use dynamo_orm::{Entities, AttributeValue, Item};
+/// let schema = AppItem::COLLECTION;
+/// assert_eq!(schema.versioned().map(|e| e.name), Some("User"));
+/// let item: Item = [("_type".to_string(), AttributeValue::S("Order".into()))].into();
+/// assert_eq!(schema.entity_of(&item, &<App as dynamo_orm::TableDef>::SCHEMA)?, Some("Order"));
+/// # Ok::<(), dynamo_orm::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CollectionSchema {
     /// The enum's name.

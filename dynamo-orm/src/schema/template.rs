@@ -21,6 +21,20 @@ use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::value::{KeyScalar, ScalarType};
 
 /// One part of a [`KeyTemplate`]: text kept as written, or a field's value.
+///
+/// ```
+/// use dynamo_orm::schema::{KeyTemplate, TemplatePart};
+/// use dynamo_orm::ScalarType;
+/// const USER: KeyTemplate = KeyTemplate {
+///     text: "USER#{username}",
+///     parts: &[
+///         TemplatePart::Literal("USER#"),
+///         TemplatePart::Field { attribute: "username", scalar: ScalarType::S },
+///     ],
+/// };
+/// assert_eq!(USER.inputs().collect::<Vec<_>>(), ["username"]);
+/// assert!(!USER.is_constant());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TemplatePart {
     /// Constant text (`USER#`).
