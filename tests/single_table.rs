@@ -755,6 +755,70 @@ async fn sparse_index_membership_follows_its_optional_field() {
     assert_eq!(later, vec![o3]);
 }
 
+// ------------------------------------------------------------ a local index
+
+#[derive(DynamoTable)]
+#[dynamo(table = "threads", lsi(ByActivity, range = lsi1sk))]
+struct Threads {
+    #[dynamo(hash_key)]
+    pk: String,
+    #[dynamo(range_key)]
+    sk: String,
+    lsi1sk: String,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Threads, key(hash = "FORUM#{forum}", range = "THREAD#{id}"))]
+#[dynamo(index(ByActivity, range = "ACTIVE#{last_post}#{id}"))]
+struct Thread {
+    forum: String,
+    id: String,
+    last_post: i64,
+}
+
+#[tokio::test]
+async fn a_local_index_shares_the_partition_template() {
+    let client = shared_client().await.unwrap();
+    let name = unique_table_name("threads");
+    Table::<Document>::for_table::<Threads>(client.clone())
+        .with_name(&name)
+        .create()
+        .await
+        .unwrap();
+    let threads: Table<Thread> = Table::new(client).with_name(&name);
+    for (id, last) in [("t1", 300), ("t2", 100), ("t3", 200)] {
+        threads
+            .put(&Thread {
+                forum: "rust".into(),
+                id: id.into(),
+                last_post: last,
+            })
+            .await
+            .unwrap();
+    }
+    let active: Vec<Thread> = threads
+        .query_index::<ByActivity>("rust")
+        .consistent()
+        .reverse()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = active.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["t1", "t3", "t2"]);
+    let f = Thread::FIELDS;
+    threads
+        .update(Thread::key("rust", "t2"))
+        .apply(Update::new().set(f.last_post, 400))
+        .await
+        .unwrap();
+    let newest = threads
+        .query_index::<ByActivity>("rust")
+        .reverse()
+        .first()
+        .await
+        .unwrap();
+    assert_eq!(newest.map(|t| t.id).as_deref(), Some("t2"));
+}
+
 // ------------------------------------------------------------ separators and case (ElectroDB 1, 2)
 
 #[tokio::test]

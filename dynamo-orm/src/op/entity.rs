@@ -50,6 +50,7 @@ pub(crate) fn derived_update(
         }
     }
     let known = |name: &str| match update.touch(name) {
+        Touch::Set(AttributeValue::Null(_)) => None,
         Touch::Set(value) => Some(value),
         _ => key_fields.get(name),
     };
@@ -71,8 +72,9 @@ pub(crate) fn derived_update(
             for input in k.template.inputs() {
                 match update.touch(input) {
                     Touch::Untouched => {}
+                    // A raw `NULL` reads as absent: like a removed field.
+                    Touch::Removed | Touch::Set(AttributeValue::Null(_)) => removed = true,
                     Touch::Set(_) => set.push(input),
-                    Touch::Removed => removed = true,
                     Touch::Other(how) => {
                         return Err(Error::Validation(format!(
                             "this update changes `{input}` with {how}, which cannot keep `{}` \
