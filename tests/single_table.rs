@@ -1013,13 +1013,13 @@ async fn a_collection_query_of_an_index() {
         .unwrap();
     let items = db.table::<AppItem>();
     let shipped = items
-        .query_collection_index::<Gsi1, _>(OrderGsi1Partition::from(Status::Shipped))
+        .query_collection_index::<Gsi1>(OrderGsi1Partition::from(Status::Shipped))
         .grouped()
         .await
         .unwrap();
     assert_eq!(shipped.order.len(), 2);
     let by_email: Vec<AppItem> = items
-        .query_collection_index::<Gsi1, _>(UserGsi1Partition::from("alice@example.com"))
+        .query_collection_index::<Gsi1>(UserGsi1Partition::from("alice@example.com"))
         .await
         .unwrap();
     assert!(matches!(&by_email[..], [AppItem::User(u)] if u.username == "alice"));

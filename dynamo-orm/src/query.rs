@@ -876,15 +876,16 @@ impl<C: Entities> Table<C> {
     /// # enum AppItem { Order(Order) }
     /// # async fn demo(items: Table<AppItem>) -> dynamo_orm::Result<()> {
     /// let placed: Vec<AppItem> = items
-    ///     .query_collection_index::<Gsi1, _>(OrderGsi1Partition::from("placed"))
+    ///     .query_collection_index::<Gsi1>(OrderGsi1Partition::from("placed"))
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn query_collection_index<I, P>(&self, partition: P) -> Query<'_, C, I, C>
+    pub fn query_collection_index<I>(
+        &self,
+        partition: impl PartitionOf<I, Entity: EntityOf<C::Table>>,
+    ) -> Query<'_, C, I, C>
     where
         I: TableIndex + AllAttributes,
-        P: PartitionOf<I>,
-        P::Entity: EntityOf<C::Table>,
     {
         collection_query(self, &partition)
     }
