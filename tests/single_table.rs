@@ -855,6 +855,41 @@ async fn separators_in_values_never_merge_two_records() {
 }
 
 #[tokio::test]
+async fn an_entity_never_replaces_or_deletes_another_entitys_item() {
+    let db = Db::new().await;
+    // Two templates that can render one key: "ORDER#{order_id}" of an order
+    // whose id is "o1#LINE#1", and "ORDER#{order_id}#LINE#{line}" of line 1
+    // of order "o1".
+    let lines = db.table::<OrderLine>();
+    let orders = db.table::<Order>();
+    lines.put(&line("jo", "o1", 1)).await.unwrap();
+    let clash = order("jo", "o1#LINE#1", Status::Placed, 1);
+    let result = orders.put(&clash).await;
+    assert!(
+        matches!(result, Err(Error::ConditionFailed { .. })),
+        "{result:?}"
+    );
+    let result = orders.delete(clash.key()).await;
+    assert!(
+        matches!(result, Err(Error::ConditionFailed { .. })),
+        "{result:?}"
+    );
+    let result = TransactWrite::new(&db.client).put(orders.put(&clash)).await;
+    assert!(
+        matches!(result, Err(Error::TransactionCanceled { .. })),
+        "{result:?}"
+    );
+    let stored: Vec<OrderLine> = lines.query_partition("jo").consistent().await.unwrap();
+    assert_eq!(stored, vec![line("jo", "o1", 1)]);
+    // Its own entity's item is replaced and deleted as usual.
+    let mut other = line("jo", "o1", 1);
+    other.quantity = 9;
+    lines.put(&other).await.unwrap();
+    lines.delete(other.key()).await.unwrap();
+    assert!(lines.query_partition("jo").await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn keys_keep_their_case() {
     let db = Db::new().await;
     let users = db.table::<User>();

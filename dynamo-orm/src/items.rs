@@ -392,6 +392,8 @@ impl<'a, T: Model> PutItem<'a, T> {
         let mut attrs = ExpressionAttributes::new();
         let mut condition = ConditionBuilder::new(&mut attrs);
         condition.user(self.condition.as_ref())?;
+        // An entity never replaces an item of another entity at its key.
+        condition.user(item.__write_condition().as_ref())?;
         if self.create_only {
             condition.not_exists(&target.keys.hash);
         }
@@ -729,6 +731,8 @@ impl<'a, T: Model> DeleteItem<'a, T> {
         let mut attrs = ExpressionAttributes::new();
         let mut condition = ConditionBuilder::new(&mut attrs);
         condition.user(self.condition.as_ref())?;
+        // An entity's delete never deletes an item of another entity.
+        condition.user(T::__key_write_condition().as_ref())?;
         if let Some((attribute, v)) = &version {
             condition.version(attribute, *v);
         }

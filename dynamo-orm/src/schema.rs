@@ -217,6 +217,17 @@ pub trait DynamoItem: AttributeMap + Send + Sync + 'static {
     #[doc(hidden)]
     const __KIND: ItemKind = ItemKind::Single;
 
+    /// The entity of this item: its type's, or its variant's for an enum of
+    /// entities; `None` for a single type.
+    #[doc(hidden)]
+    #[inline]
+    fn __entity(&self) -> Option<&'static EntitySchema> {
+        match Self::__KIND {
+            ItemKind::Entity(schema) => Some(schema),
+            ItemKind::Single | ItemKind::Collection(_) => None,
+        }
+    }
+
     /// Refuses to write this item through its table (an enum variant whose
     /// entity is versioned: its table checks the version).
     #[doc(hidden)]

@@ -230,6 +230,15 @@ fn expand(
             quote!(#ident::#variant(__v) => #key_ident::#variant(#p::DynamoItem::key(__v)))
         }
     });
+    let entity_arms = variants.iter().map(|v| {
+        let variant = v.ident;
+        let ty = v.ty;
+        if v.other {
+            quote!(#ident::#variant(_) => #p::None)
+        } else {
+            quote!(#ident::#variant(_) => #p::Some(const { &<#ty as #p::Entity>::ENTITY }))
+        }
+    });
     let writable_arms = variants.iter().map(|v| {
         let variant = v.ident;
         let ty = v.ty;
@@ -382,6 +391,13 @@ fn expand(
             }
 
             const __KIND: #p::ItemKind = #p::ItemKind::Collection(&<Self as #p::Entities>::COLLECTION);
+
+            #[inline]
+            fn __entity(&self) -> #p::Option<&'static #p::EntitySchema> {
+                match self {
+                    #(#entity_arms,)*
+                }
+            }
 
             #[inline]
             fn __check_writable(&self) -> #p::Result<(), #p::EncodeError> {

@@ -132,7 +132,6 @@ pub(crate) fn derived_update(
     for k in removes {
         extra = extra.remove_raw(k.attribute);
     }
-    let discriminator = Path::<String>::root(schema.discriminator);
     let condition = if upsert {
         extra = extra.set_raw(
             schema.discriminator,
@@ -142,11 +141,18 @@ pub(crate) fn derived_update(
             extra = extra.set_raw(Cow::Owned(name), value);
         }
         // Creates this entity, or updates one: never another entity's item.
-        discriminator.not_exists() | discriminator.eq(schema.name)
+        write_condition(schema)
     } else {
-        discriminator.eq(schema.name)
+        read_filter(schema)
     };
     Ok((extra, Some(condition)))
+}
+
+/// The condition of an entity's put or delete: the stored item, if any, is
+/// of this entity (keys of two entities never replace each other).
+pub(crate) fn write_condition(schema: &EntitySchema) -> Condition {
+    let discriminator = Path::<String>::root(schema.discriminator);
+    discriminator.not_exists() | discriminator.eq(schema.name)
 }
 
 /// The filter of every read of an entity's table: its discriminator.

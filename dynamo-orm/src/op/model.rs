@@ -81,6 +81,20 @@ pub trait Model: sealed::Sealed + ProjectionOf<Self> + Send + Sync + Sized + 'st
         Ok((Update::new(), None))
     }
 
+    /// The condition a put of this item adds: an entity's item replaces
+    /// nothing but an item of its own entity (or none).
+    #[doc(hidden)]
+    fn __write_condition(&self) -> Option<Condition> {
+        None
+    }
+
+    /// The condition a delete by key adds: an entity's delete removes
+    /// nothing but an item of its own entity.
+    #[doc(hidden)]
+    fn __key_write_condition() -> Option<Condition> {
+        None
+    }
+
     /// The filter every read of this type's table adds: an entity's
     /// discriminator, so a scan or query of `Table<Order>` reads orders only.
     #[doc(hidden)]
@@ -170,6 +184,17 @@ impl<T: DynamoItem> Model for T {
             ItemKind::Single => Ok((Update::new(), None)),
             ItemKind::Entity(schema) => entity::derived_update(schema, update, key, upsert),
             ItemKind::Collection(collection) => Err(entity::collection_update(collection)),
+        }
+    }
+
+    fn __write_condition(&self) -> Option<Condition> {
+        self.__entity().map(entity::write_condition)
+    }
+
+    fn __key_write_condition() -> Option<Condition> {
+        match T::__KIND {
+            ItemKind::Entity(schema) => Some(entity::write_condition(schema)),
+            ItemKind::Single | ItemKind::Collection(_) => None,
         }
     }
 
