@@ -1,4 +1,6 @@
-//! Mistakes in `#[derive(DynamoItem)]` and `#[derive(DynamoAttribute)]` input:
+//! Mistakes in `#[derive(DynamoItem)]`, `#[derive(DynamoAttribute)]`,
+//! `#[derive(DynamoTable)]` and `#[derive(DynamoEntities)]` input (and in the
+//! typed queries they give):
 //! each case in `tests/ui/` makes one (or, in `attrs/many_mistakes.rs`, several)
 //! and its `.stderr` shows the error at the offending token.
 

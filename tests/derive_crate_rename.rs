@@ -8,7 +8,10 @@ mod db {
 
 use db::orm as renamed;
 
-use renamed::{AttributeMap, AttributeValue, DynamoAttribute, DynamoItem, Index};
+use renamed::{
+    AttributeMap, AttributeValue, DynamoAttribute, DynamoEntities, DynamoItem, DynamoTable, Index,
+    TableDef,
+};
 
 #[derive(DynamoAttribute, Debug, PartialEq, Clone, Copy, Eq, Hash)]
 #[dynamo(crate = "renamed")]
@@ -125,4 +128,45 @@ mod nested {
         #[dynamo(hash_key)]
         id: String,
     }
+}
+
+/// Single-table design through the path: the table, an entity, an enum.
+#[derive(DynamoTable)]
+#[dynamo(crate = "renamed", table = "shared", gsi(Gsi1, hash = gsi1pk))]
+struct Shared {
+    #[dynamo(hash_key)]
+    pk: String,
+    #[dynamo(range_key)]
+    sk: String,
+    gsi1pk: String,
+}
+
+#[derive(DynamoItem, Debug, PartialEq)]
+#[dynamo(crate = "renamed", table = Shared, key(hash = "CAN#{id}", range = "LABEL"))]
+#[dynamo(index(Gsi1, hash = "COLOR#{color}"))]
+struct CanLabel {
+    id: u32,
+    color: Color,
+}
+
+#[derive(DynamoEntities, Debug, PartialEq)]
+#[dynamo(crate = "renamed", table = Shared)]
+enum SharedItem {
+    CanLabel(CanLabel),
+}
+
+#[test]
+fn single_table_through_a_renamed_crate() {
+    let label = CanLabel {
+        id: 7,
+        color: Color::Red,
+    };
+    let item = label.to_item().unwrap();
+    assert_eq!(item["pk"], AttributeValue::S("CAN#7".into()));
+    assert_eq!(item["gsi1pk"], AttributeValue::S("COLOR#Red".into()));
+    assert_eq!(Shared::SCHEMA.table_name, "shared");
+    assert_eq!(
+        SharedItem::from_item(item).unwrap(),
+        SharedItem::CanLabel(label)
+    );
 }

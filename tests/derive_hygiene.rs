@@ -47,7 +47,7 @@ mod hygiene {
     #[allow(dead_code)]
     mod core {}
 
-    use ::dynamo_orm::{DynamoAttribute, DynamoItem};
+    use ::dynamo_orm::{DynamoAttribute, DynamoEntities, DynamoItem, DynamoTable};
 
     /// Stored upper-case.
     pub mod shout {
@@ -136,6 +136,38 @@ mod hygiene {
         pub cached: ::std::option::Option<T>,
     }
 
+    /// Single-table design: a table, entities with templates, an enum of them.
+    #[derive(DynamoTable)]
+    #[dynamo(table = "shared", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+    pub struct Shared {
+        #[dynamo(hash_key)]
+        pub pk: ::std::string::String,
+        #[dynamo(range_key)]
+        pub sk: ::std::string::String,
+        pub gsi1pk: ::std::string::String,
+        pub gsi1sk: ::std::string::String,
+    }
+
+    #[derive(DynamoItem, Debug, PartialEq, ::core::clone::Clone)]
+    #[dynamo(table = Shared, key(hash = "BOX#{owner}", range = "ITEM#{id}#{kind}"))]
+    #[dynamo(index(Gsi1, hash = "KIND#{kind}", range = "W#{weight}"))]
+    pub struct Boxed {
+        pub owner: ::std::string::String,
+        pub id: ::core::primitive::u64,
+        pub kind: Kind,
+        pub weight: ::std::option::Option<::core::primitive::u32>,
+        #[dynamo(version)]
+        pub version: ::core::primitive::u64,
+    }
+
+    #[derive(DynamoEntities, Debug, PartialEq, ::core::clone::Clone)]
+    #[dynamo(table = Shared)]
+    pub enum SharedItem {
+        Boxed(Boxed),
+        #[dynamo(other)]
+        Other(::dynamo_orm::Document),
+    }
+
     pub fn thing() -> Thing {
         Thing {
             id: "a".into(),
@@ -190,4 +222,20 @@ fn round_trips_in_a_hostile_scope() {
     let item = boxed.to_item().unwrap();
     assert_eq!(hygiene::Crate::<u8>::from_item(item).unwrap(), boxed);
     assert_eq!(hygiene::ByLabel::<u8>::SCHEMA.hash_key.name, "label");
+
+    let boxed = hygiene::Boxed {
+        owner: "o".into(),
+        id: 3,
+        kind: hygiene::Kind::Small,
+        weight: Some(7),
+        version: 1,
+    };
+    let item = boxed.to_item().unwrap();
+    assert_eq!(item["sk"], AttributeValue::S("ITEM#3#Small".into()));
+    assert_eq!(item["gsi1sk"], AttributeValue::S("W#7".into()));
+    assert_eq!(hygiene::Boxed::from_item(item.clone()).unwrap(), boxed);
+    assert_eq!(
+        hygiene::SharedItem::from_item(item).unwrap(),
+        hygiene::SharedItem::Boxed(boxed)
+    );
 }

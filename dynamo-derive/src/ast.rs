@@ -98,6 +98,13 @@ impl<'a> Container<'a> {
                 }
             },
             SynData::Enum(data) => {
+                if derive == Derive::Table {
+                    cx.error_spanned_by(
+                        data.enum_token,
+                        "`#[derive(DynamoTable)]` needs a struct whose fields are the table's key attributes",
+                    );
+                    return None;
+                }
                 if derive == Derive::Item {
                     cx.error_spanned_by(
                         data.enum_token,

@@ -21,6 +21,10 @@ use crate::ctxt::Ctxt;
 pub enum Derive {
     Item,
     Attribute,
+    /// `#[derive(DynamoTable)]`: a table shared by entities.
+    Table,
+    /// `#[derive(DynamoEntities)]`: an enum of a table's entities.
+    Entities,
 }
 
 impl Derive {
@@ -28,6 +32,8 @@ impl Derive {
         match self {
             Derive::Item => "DynamoItem",
             Derive::Attribute => "DynamoAttribute",
+            Derive::Table => "DynamoTable",
+            Derive::Entities => "DynamoEntities",
         }
     }
 }
@@ -73,10 +79,39 @@ pub struct Index {
     pub projection: Option<Spanned<Projection>>,
 }
 
+/// `key(hash = "USER#{username}", range = "ORDER#{order_id}")` of an entity,
+/// or `index(Marker, hash = "...", range = "...")`.
+pub struct Templates {
+    /// The `key` / `index` keyword.
+    pub keyword: syn::Path,
+    /// The index marker (`None` for `key(..)`).
+    pub marker: Option<syn::Path>,
+    pub hash: Option<LitStr>,
+    pub range: Option<LitStr>,
+}
+
+/// `provisioned(read = 5, write = 5)`.
+pub struct Provisioned {
+    pub read: syn::LitInt,
+    pub write: syn::LitInt,
+}
+
 /// Attributes on the struct or enum.
 #[derive(Default)]
 pub struct Container {
     pub table: Option<LitStr>,
+    /// `table = App` (a path): an entity of a table declared with `DynamoTable`.
+    pub table_type: Option<syn::Path>,
+    /// `entity = "Order"`: the entity name (default: the type name).
+    pub entity: Option<LitStr>,
+    /// `key(hash = "...", range = "...")`.
+    pub key_templates: Option<Templates>,
+    /// `index(Marker, hash = "...", range = "...")`, in order.
+    pub index_templates: Vec<Templates>,
+    /// `discriminator = "_type"` of a `DynamoTable`.
+    pub discriminator: Option<LitStr>,
+    /// `provisioned(read = .., write = ..)`.
+    pub provisioned: Option<Spanned<Provisioned>>,
     pub rename_all: Option<Spanned<RenameRule>>,
     pub crate_path: Option<syn::Path>,
     pub indexes: Vec<Index>,
@@ -110,6 +145,8 @@ pub struct Field {
 #[derive(Default)]
 pub struct Variant {
     pub rename: Option<Spanned<LitStr>>,
+    /// `other`: the `DynamoEntities` variant keeping unknown entities.
+    pub other: Option<Flag>,
 }
 
 const ITEM_KEYS: &[&str] = &[
@@ -122,7 +159,22 @@ const ITEM_KEYS: &[&str] = &[
     "key_fn",
     "fields",
     "bound",
+    "entity",
+    "index",
+    "provisioned",
 ];
+const TABLE_KEYS: &[&str] = &[
+    "table",
+    "crate",
+    "gsi",
+    "lsi",
+    "key",
+    "key_fn",
+    "discriminator",
+    "provisioned",
+];
+const ENTITIES_KEYS: &[&str] = &["table", "crate", "key"];
+const TABLE_FIELD_KEYS: &[&str] = &["hash_key", "range_key", "rename"];
 const ATTRIBUTE_KEYS: &[&str] = &["rename_all", "crate", "fields", "projection_of", "bound"];
 const ITEM_FIELD_KEYS: &[&str] = &[
     "hash_key",
@@ -138,6 +190,8 @@ const ITEM_FIELD_KEYS: &[&str] = &[
 const ATTRIBUTE_FIELD_KEYS: &[&str] = &["rename", "skip", "default", "with", "flatten"];
 const INDEX_KEYS: &[&str] = &["hash", "range", "name", "projection"];
 const VARIANT_KEYS: &[&str] = &["rename"];
+const ENTITIES_VARIANT_KEYS: &[&str] = &["other"];
+const TEMPLATE_KEYS: &[&str] = &["hash", "range"];
 
 impl Container {
     pub fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> Self {
@@ -163,11 +217,75 @@ impl Container {
         let key = key_name(&meta.path);
         match key.as_str() {
             "table" => {
+                if derive == Derive::Attribute {
+                    only_on(meta, derive, Derive::Item)?;
+                }
+                let input = value(meta, "table = \"users\"")?;
+                if self.table.is_some() || self.table_type.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate `table` attribute");
+                    let _: TokenTree = input.parse()?;
+                    return Ok(());
+                }
+                if input.peek(LitStr) {
+                    if derive == Derive::Entities {
+                        let lit: LitStr = input.parse()?;
+                        return Err(syn::Error::new_spanned(
+                            lit,
+                            "a `DynamoEntities` enum names its table type: `table = App` (a type deriving `DynamoTable`)",
+                        ));
+                    }
+                    self.table = Some(input.parse()?);
+                } else if input.peek(Ident::peek_any) || input.peek(Token![::]) {
+                    let path: syn::Path = input.parse()?;
+                    if derive == Derive::Table {
+                        return Err(syn::Error::new_spanned(
+                            path,
+                            "a `DynamoTable` names its DynamoDB table with a string: `table = \"app\"`",
+                        ));
+                    }
+                    self.table_type = Some(path);
+                } else {
+                    let token: TokenTree = input.parse()?;
+                    return Err(syn::Error::new_spanned(
+                        token,
+                        "expected a table name `table = \"users\"`, or the type of a shared table `table = App`",
+                    ));
+                }
+            }
+            "entity" => {
                 only_on(meta, derive, Derive::Item)?;
-                let lit = string(meta, "table = \"users\"")?;
-                set_once(cx, &mut self.table, meta, lit);
+                let lit = string(meta, "entity = \"Order\"")?;
+                set_once(cx, &mut self.entity, meta, lit);
+            }
+            "discriminator" => {
+                only_on(meta, derive, Derive::Table)?;
+                let lit = string(meta, "discriminator = \"_type\"")?;
+                set_once(cx, &mut self.discriminator, meta, lit);
+            }
+            "index" => {
+                only_on(meta, derive, Derive::Item)?;
+                if let Some(templates) = parse_templates(cx, meta, true)? {
+                    self.index_templates.push(templates);
+                }
+            }
+            "provisioned" => {
+                if !matches!(derive, Derive::Item | Derive::Table) {
+                    only_on(meta, derive, Derive::Table)?;
+                }
+                let Some(provisioned) = parse_provisioned(cx, meta)? else {
+                    return Ok(());
+                };
+                let path = &meta.path;
+                let value = Spanned {
+                    tokens: path.to_token_stream(),
+                    value: provisioned,
+                };
+                set_once(cx, &mut self.provisioned, meta, value);
             }
             "rename_all" => {
+                if matches!(derive, Derive::Table | Derive::Entities) {
+                    return Err(unknown(meta, "here", container_keys(derive)));
+                }
                 let lit = string(meta, "rename_all = \"camelCase\"")?;
                 let Some(rule) = RenameRule::from_name(&lit.value()) else {
                     return Err(syn::Error::new_spanned(
@@ -194,7 +312,9 @@ impl Container {
                 set_once(cx, &mut self.crate_path, meta, path);
             }
             "gsi" | "lsi" => {
-                only_on(meta, derive, Derive::Item)?;
+                if derive != Derive::Table {
+                    only_on(meta, derive, Derive::Item)?;
+                }
                 let kind = if key == "gsi" {
                     IndexKind::Global
                 } else {
@@ -205,7 +325,28 @@ impl Container {
                 }
             }
             "key" => {
-                only_on(meta, derive, Derive::Item)?;
+                if derive == Derive::Attribute {
+                    only_on(meta, derive, Derive::Item)?;
+                }
+                if meta.input.peek(token::Paren) {
+                    if derive != Derive::Item {
+                        return Err(syn::Error::new_spanned(
+                            &meta.path,
+                            format!(
+                                "key templates belong on an entity (`#[derive(DynamoItem)]` with `table = App`), not on a `#[derive({})]`",
+                                derive.name()
+                            ),
+                        ));
+                    }
+                    if let Some(templates) = parse_templates(cx, meta, false)? {
+                        if self.key_templates.is_some() {
+                            cx.error_spanned_by(&meta.path, "duplicate `key(...)` attribute");
+                        } else {
+                            self.key_templates = Some(templates);
+                        }
+                    }
+                    return Ok(());
+                }
                 let ident = ident(meta, "key = UserKey")?;
                 let path = &meta.path;
                 let value = Spanned {
@@ -215,7 +356,9 @@ impl Container {
                 set_once(cx, &mut self.key, meta, value);
             }
             "key_fn" => {
-                only_on(meta, derive, Derive::Item)?;
+                if derive != Derive::Table {
+                    only_on(meta, derive, Derive::Item)?;
+                }
                 let ident = ident(meta, "key_fn = key_of")?;
                 let path = &meta.path;
                 let value = Spanned {
@@ -225,6 +368,9 @@ impl Container {
                 set_once(cx, &mut self.key_fn, meta, value);
             }
             "fields" => {
+                if matches!(derive, Derive::Table | Derive::Entities) {
+                    return Err(unknown(meta, "here", container_keys(derive)));
+                }
                 let ident = ident(meta, "fields = UserFields")?;
                 let path = &meta.path;
                 let value = Spanned {
@@ -234,6 +380,9 @@ impl Container {
                 set_once(cx, &mut self.fields, meta, value);
             }
             "bound" => {
+                if matches!(derive, Derive::Table | Derive::Entities) {
+                    return Err(unknown(meta, "here", container_keys(derive)));
+                }
                 let lit = string(meta, "bound = \"T: IntoAttribute + FromAttribute\"")?;
                 let predicates = lit
                     .parse_with(Punctuated::<syn::WherePredicate, Token![,]>::parse_terminated)
@@ -261,11 +410,12 @@ impl Container {
                 set_once(cx, &mut self.projection_of, meta, value);
             }
             _ => {
-                let known = match derive {
-                    Derive::Item => ITEM_KEYS,
-                    Derive::Attribute => ATTRIBUTE_KEYS,
+                let place = if derive == Derive::Entities {
+                    "on an enum"
+                } else {
+                    "on a struct"
                 };
-                return Err(unknown(meta, "on a struct", known));
+                return Err(unknown(meta, place, container_keys(derive)));
             }
         }
         Ok(())
@@ -327,12 +477,24 @@ impl Field {
             _ => {
                 let known = match derive {
                     Derive::Item => ITEM_FIELD_KEYS,
-                    Derive::Attribute => ATTRIBUTE_FIELD_KEYS,
+                    Derive::Attribute | Derive::Entities => ATTRIBUTE_FIELD_KEYS,
+                    Derive::Table => TABLE_FIELD_KEYS,
                 };
                 return Err(unknown(meta, "on a field", known));
             }
         };
-        if matches!(key.as_str(), "hash_key" | "range_key" | "version" | "ttl") {
+        if derive == Derive::Table && !matches!(key.as_str(), "hash_key" | "range_key") {
+            return Err(syn::Error::new_spanned(
+                &meta.path,
+                format!(
+                    "`{}` is not allowed on a `DynamoTable` field: its fields are the table's key attributes; declare entity attributes on the entities",
+                    path_text(&meta.path)
+                ),
+            ));
+        }
+        if matches!(key.as_str(), "hash_key" | "range_key" | "version" | "ttl")
+            && derive != Derive::Table
+        {
             only_on(meta, derive, Derive::Item)?;
         }
         flag(meta)?;
@@ -343,10 +505,25 @@ impl Field {
 
 impl Variant {
     pub fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        Self::parse(cx, attrs, Derive::Attribute)
+    }
+
+    /// The variant attributes of a `DynamoEntities` enum (`other`).
+    pub fn from_entities(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        Self::parse(cx, attrs, Derive::Entities)
+    }
+
+    fn parse(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> Self {
         let mut out = Variant::default();
         for attr in dynamo_attrs(attrs) {
             let parsed = attr.parse_nested_meta(|meta| {
-                let result = if meta.path.is_ident("rename") {
+                let result = if derive == Derive::Entities {
+                    if meta.path.is_ident("other") {
+                        flag(&meta).map(|()| set_once(cx, &mut out.other, &meta, meta.path.clone()))
+                    } else {
+                        Err(unknown(&meta, "on an enum variant", ENTITIES_VARIANT_KEYS))
+                    }
+                } else if meta.path.is_ident("rename") {
                     string(&meta, "rename = \"name\"").map(|lit| {
                         let path = &meta.path;
                         let value = Spanned {
@@ -366,6 +543,125 @@ impl Variant {
         }
         out
     }
+}
+
+/// The known keys of a derive's container attribute.
+fn container_keys(derive: Derive) -> &'static [&'static str] {
+    match derive {
+        Derive::Item => ITEM_KEYS,
+        Derive::Attribute => ATTRIBUTE_KEYS,
+        Derive::Table => TABLE_KEYS,
+        Derive::Entities => ENTITIES_KEYS,
+    }
+}
+
+/// `key(hash = "...", range = "...")`, or with `marker` `index(Marker, hash = "...", ..)`.
+fn parse_templates(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    marker_first: bool,
+) -> syn::Result<Option<Templates>> {
+    let keyword = meta.path.clone();
+    let example = if marker_first {
+        "index(Gsi1, hash = \"STATUS#{status}\", range = \"{created_at}\")"
+    } else {
+        "key(hash = \"USER#{username}\", range = \"ORDER#{order_id}\")"
+    };
+    if !meta.input.peek(token::Paren) {
+        return Err(syn::Error::new_spanned(
+            &keyword,
+            format!("expected a list: `{example}`"),
+        ));
+    }
+    let mut marker = None;
+    let mut hash = None;
+    let mut range = None;
+    let mut position = 0;
+    meta.parse_nested_meta(|inner| {
+        position += 1;
+        let bare = inner.input.is_empty() || inner.input.peek(Token![,]);
+        let result = if marker_first && position == 1 && bare {
+            marker = Some(inner.path.clone());
+            Ok(())
+        } else {
+            let key = key_name(&inner.path);
+            match key.as_str() {
+                "hash" | "range" => {
+                    let lit = string(&inner, &format!("{key} = \"PREFIX#{{field}}\""))?;
+                    let slot = if key == "hash" { &mut hash } else { &mut range };
+                    set_once(cx, slot, &inner, lit);
+                    Ok(())
+                }
+                _ => Err(unknown(&inner, "in key templates", TEMPLATE_KEYS)),
+            }
+        };
+        recover(cx, &inner, result)
+    })?;
+    if marker_first && marker.is_none() {
+        return Err(syn::Error::new_spanned(
+            &keyword,
+            format!("`index` needs the table's index marker first: `{example}`"),
+        ));
+    }
+    if hash.is_none() && range.is_none() {
+        return Err(syn::Error::new_spanned(
+            &keyword,
+            format!("expected at least one key template: `{example}`"),
+        ));
+    }
+    Ok(Some(Templates {
+        keyword,
+        marker,
+        hash,
+        range,
+    }))
+}
+
+/// `provisioned(read = 5, write = 5)`.
+fn parse_provisioned(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Provisioned>> {
+    let example = "provisioned(read = 5, write = 5)";
+    if !meta.input.peek(token::Paren) {
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            format!("expected a list: `{example}`"),
+        ));
+    }
+    let mut read = None;
+    let mut write = None;
+    let errors_before = cx.error_count();
+    meta.parse_nested_meta(|inner| {
+        let key = key_name(&inner.path);
+        let result = match key.as_str() {
+            "read" | "write" => capacity(&inner, example).map(|lit| {
+                let slot = if key == "read" { &mut read } else { &mut write };
+                set_once(cx, slot, &inner, lit);
+            }),
+            _ => Err(unknown(&inner, "in `provisioned`", &["read", "write"])),
+        };
+        recover(cx, &inner, result)
+    })?;
+    match (read, write) {
+        (Some(read), Some(write)) => Ok(Some(Provisioned { read, write })),
+        // A capacity that did not parse has its own error.
+        _ if cx.error_count() > errors_before => Ok(None),
+        _ => Err(syn::Error::new_spanned(
+            &meta.path,
+            format!("`provisioned` needs both capacities: `{example}`"),
+        )),
+    }
+}
+
+/// `read = 5`: a whole number of capacity units from 1.
+fn capacity(meta: &ParseNestedMeta<'_>, example: &str) -> syn::Result<syn::LitInt> {
+    let input = value(meta, example)?;
+    let lit: syn::LitInt = input.parse()?;
+    if lit.base10_parse::<i64>().map_or(true, |n| n < 1) {
+        return Err(syn::Error::new_spanned(
+            lit,
+            "capacity units are a whole number from 1",
+        ));
+    }
+    Ok(lit)
 }
 
 fn parse_index(
@@ -551,7 +847,7 @@ fn unknown(meta: &ParseNestedMeta<'_>, place: &str, known: &[&str]) -> syn::Erro
 }
 
 /// The known key closest to a misspelt one (`hashkey`, `Hash_Key`, `tabel`).
-fn did_you_mean<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+pub fn did_you_mean<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let squash = |s: &str| s.replace(['_', '-'], "").to_ascii_lowercase();
     known
         .iter()

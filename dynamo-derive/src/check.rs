@@ -19,13 +19,24 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>) {
         Data::Struct(fields) => {
             check_fields(cx, cont, fields);
             match cont.derive {
+                Derive::Item if cont.attrs.table_type.is_some() => {
+                    check_entity(cx, cont, fields);
+                    check_version_and_ttl(cx, fields);
+                }
                 Derive::Item => {
+                    check_no_templates(cx, cont);
                     check_keys(cx, cont, fields);
                     check_version_and_ttl(cx, fields);
                     check_table_name(cx, cont);
                     check_indexes(cx, cont);
                 }
-                Derive::Attribute => check_projection(cx, cont, fields),
+                Derive::Table => {
+                    check_keys(cx, cont, fields);
+                    check_table_name(cx, cont);
+                    check_indexes(cx, cont);
+                    check_table_fields(cx, cont, fields);
+                }
+                Derive::Attribute | Derive::Entities => check_projection(cx, cont, fields),
             }
         }
         Data::Enum(variants) => {
@@ -76,6 +87,16 @@ fn check_generics(cx: &Ctxt, cont: &Container<'_>) {
         }
     }
     let params = param_names(generics);
+    let shared = cont.derive == Derive::Table || cont.attrs.table_type.is_some();
+    if shared && !generics.params.is_empty() {
+        let what = if cont.derive == Derive::Table {
+            "a `DynamoTable`"
+        } else {
+            "an entity of a shared table"
+        };
+        cx.error_spanned_by(&generics.params, format!("{what} cannot be generic"));
+        return;
+    }
     if params.is_empty() {
         if let Some(bound) = &cont.attrs.bound {
             cx.error_spanned_by(
@@ -494,6 +515,7 @@ fn check_indexes(cx: &Ctxt, cont: &Container<'_>) {
             value: Projection::Include(included),
             ..
         }) = &index.projection
+            && cont.derive != Derive::Table
         {
             for ident in included {
                 match cont.field(ident) {
@@ -542,6 +564,13 @@ fn check_index_key(cx: &Ctxt, cont: &Container<'_>, ident: &Ident) {
         );
         return;
     }
+    if cont.derive == Derive::Table && option_inner(&field.ty).is_some() {
+        cx.error_spanned_by(
+            &field.ty,
+            "a table's index key attribute has a type, not an `Option`: an entity makes the index sparse with an `Option` field in its `index(..)` template",
+        );
+        return;
+    }
     // An `Option` makes a sparse index: the scalar is inside.
     let scalar = option_inner(&field.ty).unwrap_or(&field.ty);
     if let Some(reason) = non_key_reason(scalar) {
@@ -562,6 +591,236 @@ fn check_index_key(cx: &Ctxt, cont: &Container<'_>, ident: &Ident) {
                 ident.unraw()
             ),
         );
+    }
+}
+
+/// A `DynamoTable`'s fields are its key attributes: each keys the table or an index.
+fn check_table_fields(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
+    for field in fields {
+        // A field whose attributes did not parse has its own error.
+        if field.is_table_key() || field.attrs.malformed {
+            continue;
+        }
+        let used = cont.attrs.indexes.iter().any(|index| {
+            [&index.hash, &index.range]
+                .into_iter()
+                .flatten()
+                .any(|key| key.value.unraw() == field.ident.unraw())
+        });
+        if !used {
+            cx.error_spanned_by(
+                field.ident,
+                format!(
+                    "field `{}` is not a key of the table or of an index: a `DynamoTable` declares key attributes only (entity attributes are the entities' fields); use it in `gsi(..)` / `lsi(..)` or remove it",
+                    field.ident.unraw()
+                ),
+            );
+        }
+    }
+    if let Some(lit) = &cont.attrs.discriminator {
+        let name = lit.value();
+        if name.is_empty() {
+            cx.error_spanned_by(lit, "the discriminator needs a non-empty attribute name");
+        } else if let Some(field) = fields.iter().find(|f| f.name == name) {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "the discriminator {name:?} is also the key attribute `{}`: pick another name",
+                    field.ident.unraw()
+                ),
+            );
+        }
+    }
+}
+
+/// Key templates, `index(..)` and `entity` need a shared table (`table = App`).
+fn check_no_templates(cx: &Ctxt, cont: &Container<'_>) {
+    let hint = "key templates need a table declared with `#[derive(DynamoTable)]`: `#[dynamo(table = App)]` (a type, not a string)";
+    if let Some(templates) = &cont.attrs.key_templates {
+        cx.error_spanned_by(&templates.keyword, hint);
+    }
+    for templates in &cont.attrs.index_templates {
+        cx.error_spanned_by(&templates.keyword, hint);
+    }
+    if let Some(entity) = &cont.attrs.entity {
+        cx.error_spanned_by(
+            entity,
+            "`entity` names an entity of a shared table: `#[dynamo(table = App, entity = \"...\")]`, where `App` derives `DynamoTable`",
+        );
+    }
+}
+
+/// Which key a template fills.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TemplateRole {
+    TableHash,
+    TableRange,
+    Index,
+}
+
+/// The rules of an entity of a shared table: templates instead of key
+/// fields, and every template well formed over stored, scalar fields.
+fn check_entity(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
+    let table = cont
+        .attrs
+        .table_type
+        .as_ref()
+        .map(|path| path.to_token_stream().to_string().replace(' ', ""))
+        .unwrap_or_default();
+    for field in fields {
+        for (flag, what) in [
+            (&field.attrs.hash_key, "hash_key"),
+            (&field.attrs.range_key, "range_key"),
+        ] {
+            if let Some(flag) = flag {
+                cx.error_spanned_by(
+                    flag,
+                    format!(
+                        "an entity of `{table}` has no `{what}` field: its keys are rendered from templates; remove `{what}` and write `#[dynamo(key(hash = \"...\", range = \"...\"))]` with `{{{}}}` in a template",
+                        field.ident.unraw()
+                    ),
+                );
+            }
+        }
+    }
+    for index in &cont.attrs.indexes {
+        cx.error_spanned_by(
+            &index.keyword,
+            format!(
+                "the indexes of an entity are declared on its table `{table}`: declare `{}` there, and give this entity its keys on it with `index({}, hash = \"...\", range = \"...\")`",
+                index.marker, index.marker
+            ),
+        );
+    }
+    if let Some(entity) = &cont.attrs.entity
+        && entity.value().is_empty()
+    {
+        cx.error_spanned_by(entity, "the entity name cannot be empty");
+    }
+    match &cont.attrs.key_templates {
+        None => cx.error_spanned_by(
+            cont.ident,
+            format!(
+                "`{}` is an entity of `{table}` and needs its key templates: `#[dynamo(key(hash = \"PREFIX#{{field}}\", range = \"...\"))]`",
+                cont.ident
+            ),
+        ),
+        Some(templates) => {
+            match &templates.hash {
+                Some(hash) => check_template(cx, cont, hash, TemplateRole::TableHash),
+                None => cx.error_spanned_by(
+                    &templates.keyword,
+                    "`key(...)` needs the partition key template: `hash = \"USER#{username}\"`",
+                ),
+            }
+            if let Some(range) = &templates.range {
+                check_template(cx, cont, range, TemplateRole::TableRange);
+            }
+        }
+    }
+    let mut markers: HashMap<String, &syn::Path> = HashMap::new();
+    for templates in &cont.attrs.index_templates {
+        if let Some(marker) = &templates.marker {
+            let text = marker.to_token_stream().to_string().replace(' ', "");
+            if markers.insert(text.clone(), marker).is_some() {
+                cx.error_spanned_by(
+                    marker,
+                    format!(
+                        "`index({text}, ...)` is given twice; give each index's templates once"
+                    ),
+                );
+            }
+        }
+        for lit in [&templates.hash, &templates.range].into_iter().flatten() {
+            check_template(cx, cont, lit, TemplateRole::Index);
+        }
+    }
+}
+
+/// One template: well formed, its fields exist, are stored, are not `Option`s
+/// in the table's key, and a table sort key template starts with constant text.
+fn check_template(cx: &Ctxt, cont: &Container<'_>, lit: &syn::LitStr, role: TemplateRole) {
+    let text = lit.value();
+    let parts = match crate::template::parse(&text) {
+        Ok(parts) => parts,
+        Err(message) => {
+            cx.error_spanned_by(lit, message);
+            return;
+        }
+    };
+    if role == TemplateRole::TableRange && !crate::template::has_prefix(&parts) {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "the sort key template {text:?} must start with constant text (\"ORDER#{{order_id}}\"): a partition query selects `{}` items by that prefix",
+                cont.ident
+            ),
+        );
+    }
+    let names: Vec<String> = cont
+        .fields()
+        .iter()
+        .map(|field| field.ident.unraw().to_string())
+        .collect();
+    for name in crate::template::fields(&parts) {
+        let Some(field) = cont.field(&Ident::new(name.trim_start_matches("r#"), lit.span())) else {
+            let known: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hint = match crate::attr::did_you_mean(name, &known) {
+                Some(close) => format!("; did you mean `{{{close}}}`?"),
+                None => String::new(),
+            };
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "the key template {text:?} names `{name}`, which is not a field of `{}`{hint}",
+                    cont.ident
+                ),
+            );
+            continue;
+        };
+        if let Some(how) = not_stored(field) {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "the key template {text:?} names `{name}`, which is {how} and has no attribute of its own: a key is rendered from stored fields; store the field or take it out of the template"
+                ),
+            );
+            continue;
+        }
+        if field.attrs.with.is_some() {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "the key template {text:?} names `{name}`, which uses `with`: a template renders the field's own string or number; remove `with` or the field from the template"
+                ),
+            );
+        }
+        if field.attrs.version.is_some() {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "the key template {text:?} names `{name}`, the `version`: a key cannot change with every write; remove it from the template"
+                ),
+            );
+        }
+        if role != TemplateRole::Index && option_inner(&field.ty).is_some() {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "the key template {text:?} names `{name}`, an `Option`: the table's key is always present; use it in an `index(..)` template (a sparse index) or make the field required"
+                ),
+            );
+        }
+        let scalar = option_inner(&field.ty).unwrap_or(&field.ty);
+        if let Some(reason) = non_key_reason(scalar) {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "the key template {text:?} names `{name}`: `{}` cannot be part of a key ({reason}); templates render strings and integers",
+                    type_text(scalar)
+                ),
+            );
+        }
     }
 }
 

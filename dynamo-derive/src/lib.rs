@@ -1,8 +1,12 @@
 //! Derive macros of [`dynamo-orm`](https://docs.rs/dynamo-orm): `#[derive(DynamoItem)]`
-//! for table items and `#[derive(DynamoAttribute)]` for values stored inside them.
+//! for table items and `#[derive(DynamoAttribute)]` for values stored inside them;
+//! for single-table design, `#[derive(DynamoTable)]` declares a shared table,
+//! `#[derive(DynamoItem)]` with `table = App` makes an entity of it, and
+//! `#[derive(DynamoEntities)]` an enum of its entities.
 //!
 //! Do not depend on this crate: use the macros through `dynamo_orm::{DynamoItem,
-//! DynamoAttribute}`, which re-exports them at the matching version.
+//! DynamoAttribute, DynamoTable, DynamoEntities}`, which re-exports them at the
+//! matching version.
 //!
 //! The macro works in four stages, one file each: `attr` parses `#[dynamo(...)]`,
 //! `ast` builds the typed model, `check` applies the cross-field rules (reporting
@@ -16,6 +20,7 @@ mod case;
 mod check;
 mod ctxt;
 mod expand;
+mod template;
 #[cfg(test)]
 mod tests;
 
@@ -195,6 +200,92 @@ use syn::{DeriveInput, parse_macro_input};
 /// structs, unions, lifetime parameters and the generic fields listed above. A
 /// field type without `IntoAttribute` / `FromAttribute`, or a skipped field without
 /// `Default`, is reported at the type.
+///
+/// # Entities of a shared table (single-table design)
+///
+/// With `table = App`, a type (not a string) deriving [`DynamoTable`](macro@DynamoTable),
+/// the struct is an *entity* of that table: its keys are rendered from
+/// templates over its fields instead of being fields themselves.
+///
+/// ```
+/// use dynamo_orm::{AttributeValue, DynamoAttribute, DynamoItem, DynamoTable};
+///
+/// #[derive(DynamoTable)]
+/// #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// struct App {
+///     #[dynamo(hash_key)]
+///     pk: String,
+///     #[dynamo(range_key)]
+///     sk: String,
+///     gsi1pk: String,
+///     gsi1sk: String,
+/// }
+///
+/// #[derive(DynamoAttribute, Debug, Clone, Copy, PartialEq)]
+/// enum Status { Placed, Shipped }
+///
+/// #[derive(DynamoItem, Debug, PartialEq)]
+/// #[dynamo(table = App, entity = "Order")]
+/// #[dynamo(key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{created_at}#{order_id}"))]
+/// struct Order {
+///     username: String,
+///     order_id: String,
+///     status: Status,
+///     created_at: i64,
+/// }
+///
+/// let order = Order { username: "alice".into(), order_id: "o1".into(), status: Status::Placed, created_at: 7 };
+/// let item = order.to_item()?;
+/// assert_eq!(item["pk"], AttributeValue::S("USER#alice".into()));
+/// assert_eq!(item["gsi1sk"], AttributeValue::S("7#o1".into()));
+/// assert_eq!(item["_type"], AttributeValue::S("Order".into()));
+/// assert_eq!(order.key(), Order::key("alice", "o1"));
+/// assert_eq!(Order::from_item(item)?, order);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// | attribute | meaning |
+/// | --- | --- |
+/// | `table = App` | the shared table (a type deriving `DynamoTable`): `SCHEMA` is its table, with this entity's own `version` and `ttl` attributes |
+/// | `entity = "Order"` | the name stored in the table's discriminator attribute. **Default: the type name** |
+/// | `key(hash = "USER#{username}", range = "ORDER#{order_id}")` | the templates of the table's keys. `range` is required exactly when the table has a sort key, and must start with constant text (a partition query selects the entity by it) |
+/// | `index(Gsi1, hash = "...", range = "...")` | the templates of an index of the table (its marker type); `hash` is omitted for a local index. A field of an index template may be an `Option`: `None` leaves that key attribute out, so the item is not in the index (a sparse index) |
+///
+/// A template is constant text and `{field}`s (Rust field names). A field is
+/// rendered as its stored string or number; in the value, `\` and the first
+/// character of each literal part that follows a field are escaped with `\`,
+/// so two records never render one key, and a key parses back into its fields.
+/// Case is kept. Fields used in templates must be strings, integers, unit
+/// enums, UUIDs or dates (`TemplateScalar`); a template with constant text is
+/// a string key, a template that is one field has that field's type.
+///
+/// Generated, beside what a plain item gets:
+///
+/// | item | what it is |
+/// | --- | --- |
+/// | `OrderKey { username, order_id }`, `Order::key(..)` | the fields of the table key's templates: what `get`, `delete` and `update` take; `to_key_item` renders `pk` / `sk`, `from_key_item` parses them back. These fields are `Field<V, Key>` in `Order::FIELDS` (not updatable) |
+/// | `impl Entity`, `impl EntityIndex<Primary>` and `EntityIndex<Gsi1>` per index | the templates, for the runtime's writes, reads and queries |
+/// | `OrderPartition`, `OrderSort` | the fields of the table key's hash and range templates, for `query_partition(..)` and `sk_between(..)`; `From` a value, a tuple, or `()` for a constant template. `Order::partition(..)` builds one |
+/// | `OrderGsi1Partition`, `OrderGsi1Sort` per index | the same for `query_index::<Gsi1>(..)` |
+///
+/// `to_item` writes the fields, the discriminator and every key attribute;
+/// `from_item` checks the discriminator first (another entity's item is an
+/// error naming its key and entity). An update of a field keeps the key
+/// attributes made of it in step (see `Table::update`).
+///
+/// Checked at compile time, each at its token: a template that is empty, has
+/// unbalanced braces, an empty `{}` or two fields with no text between them;
+/// a field that does not exist (with a suggestion), is `skip`ped or
+/// `flatten`ed, uses `with`, is the `version`, is an `Option` in the table
+/// key, or has a type that cannot be part of a template; a table sort key
+/// template without constant prefix; a template whose type (string or
+/// number) is not the key attribute's; a missing or extra `range`; an index
+/// marker of another table, or a `hash` on a local index (or none on a global
+/// one); `hash_key`, `range_key`, `gsi` or `lsi` on an entity (the table
+/// declares keys and indexes); a field stored under one of the table's key
+/// attribute names or its discriminator; `table` not a declared table;
+/// `key(..)`, `index(..)` or `entity` without a shared table.
 #[proc_macro_derive(DynamoItem, attributes(dynamo))]
 pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -299,5 +390,134 @@ pub fn derive_dynamo_attribute(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_attribute(&input)
         .unwrap_or_else(|error| expand::fallback_attribute(&input, error))
+        .into()
+}
+
+/// Declares a table shared by several entity types (single-table design): its
+/// name, key attributes with their types, indexes, billing and discriminator.
+///
+/// The struct's fields are the key attributes of the table and of its
+/// indexes, named as stored (`rename` is allowed); `hash_key` and
+/// `range_key` mark the table's keys. The struct itself is never built.
+///
+/// ```
+/// use dynamo_orm::{DynamoTable, Projection, TableDef, TableIndex};
+///
+/// #[derive(DynamoTable)]
+/// #[dynamo(table = "app", discriminator = "_type")]
+/// #[dynamo(gsi(Gsi1, hash = gsi1pk, range = gsi1sk))]
+/// #[dynamo(gsi(OpenOrders, hash = open_pk, range = open_sk, projection = keys_only))]
+/// #[dynamo(provisioned(read = 5, write = 5))]
+/// struct App {
+///     #[dynamo(hash_key)]
+///     pk: String,
+///     #[dynamo(range_key)]
+///     sk: String,
+///     gsi1pk: String,
+///     gsi1sk: String,
+///     open_pk: String,
+///     open_sk: String,
+/// }
+///
+/// assert_eq!(App::SCHEMA.table_name, "app");
+/// assert_eq!(App::DISCRIMINATOR, "_type");
+/// assert_eq!(OpenOrders::SCHEMA.projection, Projection::KeysOnly);
+/// assert_eq!(App::key("USER#alice", "PROFILE"), AppKey::new("USER#alice", "PROFILE"));
+/// ```
+///
+/// `Table::<Document>::for_table::<App>(client)` is a handle on the table
+/// (`create()`, `verify_schema()`, queries of an index by name); each
+/// entity's `Table<Entity>` addresses it too.
+///
+/// | attribute | meaning |
+/// | --- | --- |
+/// | `table = "app"` | the table name. **Default: the type name in snake_case** |
+/// | `discriminator = "_type"` | the attribute holding each item's entity name. **Default: `_type`** |
+/// | `gsi(Marker, hash = f, range = g, name = "...", projection = ...)`, `lsi(...)` | indexes, as on `DynamoItem`; `include(a, b)` names entity attributes as stored |
+/// | `provisioned(read = 5, write = 5)` | provisioned billing for `create()` (table and global indexes). **Default: on demand** |
+/// | `key = Name`, `key_fn = name`, `crate = "path"` | as on `DynamoItem` |
+///
+/// Generates `impl TableDef` (`SCHEMA`, `DISCRIMINATOR`, the key types),
+/// `AppKey` (the raw key, `App::key(pk, sk)`), and per index a marker type
+/// with `TableIndex`, `IndexOf<App>` and, when it projects every attribute,
+/// `AllAttributes` (whole entities can then be read from it). Every field must
+/// key the table or an index; index keys are not `Option`s (an entity makes
+/// an index sparse). Other field attributes are errors.
+#[proc_macro_derive(DynamoTable, attributes(dynamo))]
+pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_table(&input)
+        .unwrap_or_else(|error| expand::fallback_table(&input, error))
+        .into()
+}
+
+/// An enum of a shared table's entities (single-table design): reads any
+/// item of the table by its discriminator, for queries that return several
+/// entities (a user with their orders).
+///
+/// ```
+/// use dynamo_orm::{Document, DynamoEntities, DynamoItem, DynamoTable};
+///
+/// #[derive(DynamoTable)]
+/// #[dynamo(table = "app")]
+/// struct App {
+///     #[dynamo(hash_key)]
+///     pk: String,
+///     #[dynamo(range_key)]
+///     sk: String,
+/// }
+///
+/// #[derive(DynamoItem, Debug, PartialEq)]
+/// #[dynamo(table = App, key(hash = "USER#{username}", range = "PROFILE"))]
+/// struct User { username: String }
+///
+/// #[derive(DynamoItem, Debug, PartialEq)]
+/// #[dynamo(table = App, key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+/// struct Order { username: String, order_id: String }
+///
+/// #[derive(DynamoEntities, Debug, PartialEq)]
+/// #[dynamo(table = App)]
+/// enum AppItem {
+///     User(User),
+///     Order(Order),
+///     #[dynamo(other)]
+///     Other(Document),
+/// }
+///
+/// let order = Order { username: "alice".into(), order_id: "o1".into() };
+/// let item = order.to_item()?;
+/// assert_eq!(AppItem::from_item(item)?, AppItem::Order(order));
+/// let groups = AppItemGroups::from_iter([AppItem::User(User { username: "alice".into() })]);
+/// assert_eq!(groups.user.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Each variant holds one entity of the table (`#[dynamo(table = App)]` on
+/// the enum names it); `#[dynamo(other)] Other(Document)` keeps items of
+/// entities no variant reads (and items without an entity name) as
+/// documents, where without it they are errors naming their key and entity.
+///
+/// Generates `impl DynamoItem` (so `Table<AppItem>` works: `get`, scans,
+/// `query_collection(User::partition("alice"))`, `query_collection_index`),
+/// `impl Entities`, `AppItemKey` (an enum of the entities' keys, `From`
+/// each, plus `Raw(AppKey)`), `AppItemGroups` (one `Vec` per variant, field
+/// names in snake_case, with `Default`, `Extend` and `FromIterator`, for
+/// `query.grouped()`), and `From<Entity> for AppItem`.
+///
+/// Writes through `Table<AppItem>` keep every entity's rules: a put writes
+/// the variant's own item; a versioned variant is refused (write it through
+/// `Table<Entity>`, which checks its version), updates are refused (an
+/// entity's table keeps its index keys in step), and deletes by key are
+/// refused when a variant is versioned.
+///
+/// Checked at compile time: a variant whose type is not an entity of the
+/// table (at the type), two variants of one entity name, an `other` variant
+/// that is not a `Document`, a second `other`, variants that are not one
+/// entity each, a variant named `Raw`, generic enums.
+#[proc_macro_derive(DynamoEntities, attributes(dynamo))]
+pub fn derive_dynamo_entities(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_entities(&input)
+        .unwrap_or_else(|error| expand::fallback_entities(&input, error))
         .into()
 }

@@ -4,11 +4,25 @@
 use syn::{DeriveInput, parse_quote};
 
 use crate::check::{non_key_reason, option_inner, type_text, valid_name};
-use crate::expand::{derive_attribute, derive_item};
+use crate::expand::{derive_attribute, derive_entities, derive_item, derive_table};
 
 /// The messages of every error, in order.
 fn item_errors(input: DeriveInput) -> Vec<String> {
     match derive_item(&input) {
+        Ok(_) => Vec::new(),
+        Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+fn table_errors(input: DeriveInput) -> Vec<String> {
+    match derive_table(&input) {
+        Ok(_) => Vec::new(),
+        Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+fn entities_errors(input: DeriveInput) -> Vec<String> {
+    match derive_entities(&input) {
         Ok(_) => Vec::new(),
         Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
     }
@@ -259,7 +273,7 @@ fn attribute_syntax() {
             #[dynamo(table = 5)]
             struct User { #[dynamo(hash_key)] id: String }
         }),
-        "expected a string literal",
+        "expected a table name `table = \"users\"`, or the type of a shared table `table = App`",
     );
     assert_one(
         item_errors(parse_quote! {
@@ -705,4 +719,242 @@ fn key_fn_and_bound_attributes() {
         "T:::dynamo_orm::__private::IntoAttribute+::dynamo_orm::__private::FromAttribute+::dynamo_orm::__private::AttrKind"
     ));
     assert!(code.contains("Option<T>:::dynamo_orm::__private::Default"));
+}
+
+#[test]
+fn expands_an_entity_through_templates() {
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(table = App, entity = "Order", key(hash = "USER#{username}", range = "ORDER#{order_id}"))]
+        #[dynamo(index(Gsi1, hash = "STATUS#{status}", range = "{created_at}#{order_id}"))]
+        pub struct Order {
+            username: String,
+            order_id: String,
+            status: String,
+            created_at: Option<i64>,
+        }
+    };
+    let code = squash(derive_item(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains("pubstructOrderKey{"), "{code}");
+    assert!(code.contains("pubstructOrderPartition{"));
+    assert!(code.contains("pubstructOrderSort{"));
+    assert!(code.contains("pubstructOrderGsi1Partition{"));
+    assert!(code.contains("pubstructOrderGsi1Sort{"));
+    assert!(code.contains("name:\"Order\""));
+    assert!(code.contains("TemplatePart::Literal(\"USER#\")"));
+    // The key fields are the table key's template fields, not updatable.
+    assert!(
+        code.contains(
+            "username:::dynamo_orm::__private::Field<String,::dynamo_orm::__private::Key>"
+        )
+    );
+    assert!(code.contains("status:::dynamo_orm::__private::Field<String>"));
+    // A sparse index's field is given as its value.
+    assert!(code.contains("pubcreated_at:i64"), "{code}");
+    assert!(code.contains("entity_to_item(self)"));
+    assert!(code.contains("entity_from_item(__item)"));
+}
+
+#[test]
+fn entity_rules() {
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{username}"))]
+            struct User { #[dynamo(range_key)] username: String }
+        }),
+        "has no `range_key` field: its keys are rendered from templates",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App)]
+            struct User { username: String }
+        }),
+        "needs its key templates",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(range = "PROFILE"))]
+            struct User { username: String }
+        }),
+        "`key(...)` needs the partition key template",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{username}"), lsi(ByDate, range = day))]
+            struct User { username: String, day: String }
+        }),
+        "the indexes of an entity are declared on its table `App`",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{username}"))]
+            #[dynamo(index(Gsi1, hash = "A#{a}"), index(Gsi1, hash = "B#{a}"))]
+            struct User { username: String, a: String }
+        }),
+        "`index(Gsi1, ...)` is given twice",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{version}"))]
+            struct User { #[dynamo(version)] version: u64 }
+        }),
+        "the `version`: a key cannot change",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{tags}"))]
+            struct User { tags: std::collections::HashSet<String> }
+        }),
+        "sets are not scalars",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{meta}"))]
+            struct User { #[dynamo(flatten)] meta: Meta }
+        }),
+        "which is `flatten`ed",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{username}"))]
+            struct User<T> { username: String, body: T }
+        }),
+        "an entity of a shared table cannot be generic",
+    );
+    assert_one(
+        item_errors(parse_quote! {
+            #[dynamo(table = "users", entity = "User")]
+            struct User { #[dynamo(hash_key)] username: String }
+        }),
+        "`entity` names an entity of a shared table",
+    );
+    // A sparse index may take an `Option`; the table's key may not.
+    assert!(
+        item_errors(parse_quote! {
+            #[dynamo(table = App, key(hash = "USER#{username}"), index(Gsi1, hash = "X#{x}"))]
+            struct User { username: String, x: Option<String> }
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn table_rules() {
+    assert_one(
+        table_errors(parse_quote! {
+            #[dynamo(table = "app")]
+            struct App { #[dynamo(hash_key)] pk: String, extra: String }
+        }),
+        "field `extra` is not a key of the table or of an index",
+    );
+    assert_one(
+        table_errors(parse_quote! {
+            #[dynamo(table = "app", gsi(Gsi1, hash = g))]
+            struct App { #[dynamo(hash_key)] pk: String, g: Option<String> }
+        }),
+        "a table's index key attribute has a type, not an `Option`",
+    );
+    assert_one(
+        table_errors(parse_quote! {
+            #[dynamo(table = "app")]
+            struct App { #[dynamo(hash_key)] pk: String, #[dynamo(version)] v: u64 }
+        }),
+        "`version` is not allowed on a `DynamoTable` field",
+    );
+    assert_one(
+        table_errors(parse_quote! {
+            #[dynamo(table = "app", discriminator = "pk")]
+            struct App { #[dynamo(hash_key)] pk: String }
+        }),
+        "the discriminator \"pk\" is also the key attribute `pk`",
+    );
+    assert_one(
+        table_errors(parse_quote! {
+            #[dynamo(table = App)]
+            struct App { #[dynamo(hash_key)] pk: String }
+        }),
+        "a `DynamoTable` names its DynamoDB table with a string",
+    );
+    assert_one(
+        table_errors(parse_quote! {
+            #[dynamo(table = "app", provisioned(read = 0, write = 5))]
+            struct App { #[dynamo(hash_key)] pk: String }
+        }),
+        "capacity units are a whole number from 1",
+    );
+    assert_one(
+        table_errors(parse_quote! {
+            #[dynamo(table = "app")]
+            struct App { #[dynamo(hash_key)] pk: String, #[dynamo(hash_key)] pk2: String }
+        }),
+        "a second hash key",
+    );
+    let input: DeriveInput = parse_quote! {
+        #[dynamo(table = "app", discriminator = "kind", provisioned(read = 3, write = 2))]
+        #[dynamo(gsi(Gsi1, hash = gsi1pk, projection = include(status)))]
+        pub struct App { #[dynamo(hash_key)] pk: String, gsi1pk: String }
+    };
+    let code = squash(derive_table(&input).unwrap_or_else(|e| e.into_compile_error()));
+    assert!(code.contains("pubstructAppKey{"), "{code}");
+    assert!(code.contains("pubstructGsi1;"));
+    assert!(code.contains("DISCRIMINATOR:&'static::core::primitive::str=\"kind\""));
+    assert!(code.contains("Billing::Provisioned{read:3,write:2}"));
+    assert!(code.contains("Projection::Include(&[\"status\"])"));
+    assert!(code.contains("&[\"pk\",\"gsi1pk\",\"kind\"]"), "{code}");
+    assert!(!code.contains("AllAttributesforGsi1"));
+}
+
+#[test]
+fn entities_rules() {
+    assert_one(
+        entities_errors(parse_quote! {
+            #[dynamo(table = App)]
+            enum AppItem { User(User), Pair(A, B) }
+        }),
+        "each variant holds one entity: `Pair(Pair)`",
+    );
+    assert_one(
+        entities_errors(parse_quote! {
+            enum AppItem { User(User) }
+        }),
+        "needs its table: `#[dynamo(table = App)]`",
+    );
+    assert_one(
+        entities_errors(parse_quote! {
+            #[dynamo(table = App)]
+            enum AppItem { #[dynamo(other)] A(Document), #[dynamo(other)] B(Document) }
+        }),
+        "a second `other` variant",
+    );
+    assert_one(
+        entities_errors(parse_quote! {
+            #[dynamo(table = App)]
+            enum AppItem { Raw(User) }
+        }),
+        "clashes with the generated key's `Raw`",
+    );
+    assert_one(
+        entities_errors(parse_quote! {
+            #[dynamo(table = "app")]
+            enum AppItem { User(User) }
+        }),
+        "a `DynamoEntities` enum names its table type",
+    );
+    assert_one(
+        entities_errors(parse_quote! {
+            #[dynamo(table = App)]
+            struct AppItem { user: User }
+        }),
+        "needs an enum with one variant per entity",
+    );
+    let code = squash(
+        derive_entities(&parse_quote! {
+            #[dynamo(table = App)]
+            pub enum AppItem { User(User), OrderLine(OrderLine), #[dynamo(other)] Other(Document) }
+        })
+        .unwrap_or_else(|e| e.into_compile_error()),
+    );
+    assert!(code.contains("pubenumAppItemKey{"), "{code}");
+    assert!(code.contains("pubstructAppItemGroups{"));
+    assert!(code.contains("puborder_line:"));
+    assert!(code.contains("keeps_others:true"));
 }

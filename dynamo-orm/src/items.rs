@@ -392,6 +392,8 @@ impl<'a, T: Model> PutItem<'a, T> {
         let mut attrs = ExpressionAttributes::new();
         let mut condition = ConditionBuilder::new(&mut attrs);
         condition.user(self.condition.as_ref())?;
+        // An entity never replaces an item of another entity at its key.
+        condition.user(item.__write_condition().as_ref())?;
         if self.create_only {
             condition.not_exists(&target.keys.hash);
         }
@@ -628,7 +630,7 @@ impl<T: Model> Table<T> {
     pub fn delete(&self, key: impl Into<T::Key>) -> DeleteItem<'_, T> {
         DeleteItem {
             table: self,
-            key: key_item(self, &key.into()),
+            key: T::__delete_key(&key.into(), &self.target.keys),
             condition: None,
             expected_version: None,
             version_check: true,
@@ -729,6 +731,8 @@ impl<'a, T: Model> DeleteItem<'a, T> {
         let mut attrs = ExpressionAttributes::new();
         let mut condition = ConditionBuilder::new(&mut attrs);
         condition.user(self.condition.as_ref())?;
+        // An entity's delete never deletes an item of another entity.
+        condition.user(T::__key_write_condition().as_ref())?;
         if let Some((attribute, v)) = &version {
             condition.version(attribute, *v);
         }
@@ -930,6 +934,8 @@ impl<'a, T: Model> UpdateItem<'a, T> {
                 )));
             }
         }
+        // An entity's index keys follow the fields they are made of.
+        let (derived, entity_condition) = T::__derived_update(&self.update, &key, self.upsert)?;
         let version_attr = target.version.as_deref();
         if let Some(attribute) = version_attr
             && self.update.touches(Path::<()>::root(attribute.to_owned()))
@@ -945,7 +951,7 @@ impl<'a, T: Model> UpdateItem<'a, T> {
             self.version_check,
             "update",
         )?;
-        let mut update = self.update.clone();
+        let mut update = self.update.clone().merge(derived);
         let mut next = None;
         match (version_attr, &version) {
             (Some(_), Some((attribute, v))) => {
@@ -965,6 +971,7 @@ impl<'a, T: Model> UpdateItem<'a, T> {
         let expression = update.render(&mut attrs)?;
         let mut condition = ConditionBuilder::new(&mut attrs);
         condition.user(self.condition.as_ref())?;
+        condition.user(entity_condition.as_ref())?;
         let checks_version = version.as_ref().is_some_and(|(_, v)| *v > 0);
         if !self.upsert && !checks_version {
             // `version = v` already implies that the item exists.

@@ -77,16 +77,22 @@ pub use op::target::{IndexKeys, KeyNames};
 pub use query::{IndexHandle, Query};
 pub use scan::Scan;
 pub use schema::{
-    DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
-    PrimaryIndex, PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom, ScalarType,
-    SortKey, TableSchema, TimeToLive, VersionNumber,
+    AllAttributes, Billing, DynamoItem, Entities, Entity, EntityIndex, EntityOf, HasFields, Index,
+    IndexKey, IndexKind, IndexOf, IndexSchema, KeyArgs, KeyAttribute, NoRange, NoSort, PartitionOf,
+    Primary, PrimaryIndex, PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom,
+    ScalarType, SortArgs, SortKey, TableDef, TableIndex, TableSchema, TimeToLive, VersionNumber,
 };
 pub use table::Table;
 pub use transact::{TransactGet, TransactGetResult, TransactWrite, TxHandle};
 pub use value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, Number, SetElement};
 
 #[cfg(feature = "derive")]
-pub use dynamo_derive::{DynamoAttribute, DynamoItem};
+pub use dynamo_derive::{DynamoAttribute, DynamoEntities, DynamoItem, DynamoTable};
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 /// A DynamoDB item: attribute names to values, as the AWS SDK uses it.
 pub type Item = std::collections::HashMap<String, AttributeValue>;

@@ -19,7 +19,9 @@ use crate::op::call::{
 use crate::op::output::{BoxFuture, Executable, Output, runnable};
 use crate::op::target::Target;
 use crate::op::write::build_error;
-use crate::schema::{IndexKind, IndexSchema, KeyAttribute, Projection, ScalarType, TableSchema};
+use crate::schema::{
+    Billing, IndexKind, IndexSchema, KeyAttribute, Projection, ScalarType, TableSchema,
+};
 use crate::table::Table;
 
 /// Read and write capacity units, for provisioned tables and indexes.
@@ -71,8 +73,9 @@ pub struct CreateTable<'a, T> {
 impl<T> Table<T> {
     /// Creates the table from the derived schema alone: key schema, attribute
     /// definitions (each key attribute once, index keys included), local and
-    /// global indexes with their projections, on-demand billing unless
-    /// [`provisioned`](CreateTable::provisioned). Waits until the table and
+    /// global indexes with their projections, and the schema's billing
+    /// (on demand unless the type says `provisioned(read = .., write = ..)`,
+    /// or the builder [`provisioned`](CreateTable::provisioned)). Waits until the table and
     /// its indexes are ACTIVE (at most two minutes by default), then enables
     /// TTL when the schema has a TTL attribute.
     ///
@@ -328,11 +331,14 @@ impl<'a, T> CreateTable<'a, T> {
         let target = &self.table.target;
         target.check()?;
         let schema = schema_of(target)?;
+        // The builder's choice, else the schema's billing.
+        let throughput = self.throughput.or(match schema.billing {
+            Billing::OnDemand => None,
+            Billing::Provisioned { read, write } => Some(Throughput::new(read, write)),
+        });
         for index in schema.indexes {
             check_table_name(index.name)?;
-            if self.throughput.is_none()
-                && self.index_throughput.iter().any(|(n, _)| *n == index.name)
-            {
+            if throughput.is_none() && self.index_throughput.iter().any(|(n, _)| *n == index.name) {
                 return Err(Error::Validation(format!(
                     "index_throughput for {} needs a provisioned table",
                     index.name
@@ -351,7 +357,7 @@ impl<'a, T> CreateTable<'a, T> {
                     .collect::<Result<_>>()?,
             ))
             .set_key_schema(Some(key_schema(schema.hash_key, schema.range_key)?));
-        match self.throughput {
+        match throughput {
             Some(tp) => {
                 req = req
                     .billing_mode(BillingMode::Provisioned)
@@ -378,7 +384,7 @@ impl<'a, T> CreateTable<'a, T> {
                         .index_name(index.name)
                         .set_key_schema(Some(keys))
                         .projection(projection);
-                    if let Some(tp) = self.throughput {
+                    if let Some(tp) = throughput {
                         let tp = self
                             .index_throughput
                             .iter()

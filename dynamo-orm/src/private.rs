@@ -1,11 +1,16 @@
 //! Re-exports and helpers for the derive macros' generated code. Not public API:
 //! it changes with the macros, which the runtime pins at an exact version.
+pub use crate::document::Document;
 pub use crate::error::{DecodeError, EncodeError};
 pub use crate::expr::{AttrKind, ExactKind, Field, Key, ListKind, Plain, Skipped};
+pub use crate::key::KeyArg;
 pub use crate::schema::{
-    DynamoItem, HasFields, Index, IndexKey, IndexKind, IndexSchema, KeyAttribute, NoRange,
-    PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom, ScalarType, TableSchema,
-    TimeToLive, VersionNumber,
+    AllAttributes, Billing, CollectionEntity, CollectionSchema, DynamoItem, Entities, Entity,
+    EntityIndex, EntityOf, EntitySchema, HasFields, Index, IndexKey, IndexKind, IndexOf,
+    IndexSchema, ItemKind, KeyArgs, KeyAttribute, KeyRole, KeyTemplate, NoRange, NoSort,
+    PartitionOf, Primary, PrimaryKey, Projection, ProjectionOf, QueryTarget, ReadableFrom,
+    ScalarType, SortArgs, TableDef, TableIndex, TableSchema, TemplateField, TemplatePart,
+    TemplateScalar, TemplatedKey, TimeToLive, VersionNumber,
 };
 pub use crate::value::{AttributeMap, FromAttribute, IntoAttribute, KeyScalar, SetElement};
 pub use crate::{AttributeValue, Item};
@@ -454,7 +459,8 @@ pub const fn first_shared(first: &[&str], second: &[&str]) -> Option<usize> {
     None
 }
 
-const fn str_eq(a: &str, b: &str) -> bool {
+/// Whether two strings are equal, in const context.
+pub const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
@@ -513,4 +519,220 @@ impl Default for ConstMessage {
     fn default() -> Self {
         Self::new()
     }
+}
+
+// ---------------------------------------------------------------- single-table
+
+/// `DynamoItem::to_item` of an entity: its fields, its discriminator and
+/// every key attribute its templates render.
+#[inline]
+pub fn entity_to_item<T: Entity>(entity: &T) -> Result<Item, EncodeError> {
+    let mut item = entity.to_map()?;
+    T::ENTITY.write_keys(&mut item)?;
+    Ok(item)
+}
+
+/// `DynamoItem::from_item` of an entity: the discriminator first (another
+/// entity's item is an error naming its key), then the fields (key
+/// attributes and the discriminator are not fields, and are passed over).
+#[inline]
+pub fn entity_from_item<T: Entity>(item: Item) -> Result<T, DecodeError> {
+    T::ENTITY.check(&item)?;
+    T::from_map(item)
+}
+
+/// The table key of an entity's key struct, from its fields (by attribute name).
+#[inline]
+pub fn entity_key_item(schema: &EntitySchema, args: &Item) -> Result<Item, EncodeError> {
+    schema.key_item(args)
+}
+
+/// The fields (by attribute name) of an entity's key, parsed from the table key.
+#[inline]
+pub fn entity_key_fields(schema: &EntitySchema, key: &Item) -> Result<Item, DecodeError> {
+    schema.parse_key(key)
+}
+
+/// The name of an optional key attribute (`""` without one).
+pub const fn range_name(key: Option<KeyAttribute>) -> &'static str {
+    match key {
+        Some(key) => key.name,
+        None => "",
+    }
+}
+
+/// Whether two key types are the same, in const context.
+pub const fn same_scalar(a: ScalarType, b: ScalarType) -> bool {
+    matches!(
+        (a, b),
+        (ScalarType::S, ScalarType::S)
+            | (ScalarType::N, ScalarType::N)
+            | (ScalarType::B, ScalarType::B)
+    )
+}
+
+const fn scalar_words(t: ScalarType) -> &'static str {
+    match t {
+        ScalarType::S => "a string (S)",
+        ScalarType::N => "a number (N)",
+        ScalarType::B => "binary (B)",
+    }
+}
+
+/// Why a key template does not fit the key attribute it fills (`owner` is
+/// "table `App`" or "index `Gsi1`"), or `None` when it does.
+pub const fn key_template_error(
+    template: Option<&KeyTemplate>,
+    attribute: Option<KeyAttribute>,
+    role: &str,
+    owner: &str,
+) -> Option<ConstMessage> {
+    match (template, attribute) {
+        (None, None) => None,
+        (Some(template), Some(key)) => {
+            let renders = template.output_type();
+            if same_scalar(renders, key.scalar_type) {
+                return None;
+            }
+            Some(
+                ConstMessage::new()
+                    .push("the ")
+                    .push(role)
+                    .push(" key template \"")
+                    .push(template.text)
+                    .push("\" renders ")
+                    .push(scalar_words(renders))
+                    .push(", but the ")
+                    .push(role)
+                    .push(" key `")
+                    .push(key.name)
+                    .push("` of ")
+                    .push(owner)
+                    .push(" is ")
+                    .push(scalar_words(key.scalar_type))
+                    .push(": a template with constant text renders a string, a template that is one field renders that field's type; change the template or the key's type"),
+            )
+        }
+        (Some(template), None) => Some(
+            ConstMessage::new()
+                .push(owner)
+                .push(" has no ")
+                .push(role)
+                .push(" key, so the template \"")
+                .push(template.text)
+                .push("\" has nothing to fill: remove `")
+                .push(role)
+                .push(" = \"...\"`"),
+        ),
+        (None, Some(key)) => Some(
+            ConstMessage::new()
+                .push(owner)
+                .push(" has a ")
+                .push(role)
+                .push(" key `")
+                .push(key.name)
+                .push("`: give it a template, `")
+                .push(role)
+                .push(" = \"...\"`"),
+        ),
+    }
+}
+
+/// Why an entity's `index(..)` does not fit the index's kind, or `None`.
+pub const fn index_kind_error(
+    kind: IndexKind,
+    has_hash: bool,
+    marker: &str,
+) -> Option<ConstMessage> {
+    match (kind, has_hash) {
+        (IndexKind::Global, false) => Some(
+            ConstMessage::new()
+                .push("index `")
+                .push(marker)
+                .push("` is global: give its partition key template, `hash = \"...\"`"),
+        ),
+        (IndexKind::Local, true) => {
+            Some(ConstMessage::new().push("index `").push(marker).push(
+                "` is local: it shares the table's partition key, so remove `hash = \"...\"`",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Checks that `I` is an index of table `T`.
+pub const fn assert_index_of<I: IndexOf<T>, T>() {}
+
+/// Checks that `E` is an entity of table `T`.
+pub const fn assert_entity_of<E: EntityOf<T>, T>() {}
+
+/// Checks that a field's type can be part of a key template.
+pub const fn assert_template_field<T: TemplateField + ?Sized>() {}
+
+/// Checks the type of a `DynamoEntities` enum's `other` variant.
+pub const fn assert_other_variant<T: OtherVariant + ?Sized>() {}
+
+/// What a `#[dynamo(other)]` variant holds: a [`Document`].
+#[diagnostic::on_unimplemented(
+    message = "an `other` variant holds a `Document`, not `{Self}`",
+    label = "expected `Document`",
+    note = "`#[dynamo(other)] Other(Document)` keeps the items of entities no variant reads, as documents"
+)]
+pub trait OtherVariant {}
+
+impl OtherVariant for Document {}
+
+/// The position, in a collection's entities, of the entity `item` holds;
+/// `None` for an unknown one (or none).
+#[inline]
+pub fn collection_entity(schema: &CollectionSchema, item: &Item) -> Option<usize> {
+    match item.get(schema.discriminator) {
+        Some(AttributeValue::S(name)) => schema.entities.iter().position(|e| e.name == name),
+        _ => None,
+    }
+}
+
+/// The error of an item no variant of a collection reads, naming its key.
+#[cold]
+pub fn unknown_entity(schema: &CollectionSchema, item: &Item, table: &TableSchema) -> DecodeError {
+    let keeps = CollectionSchema {
+        keeps_others: false,
+        ..*schema
+    };
+    match keeps.entity_of(item, table) {
+        Err(e) => e,
+        // Not reached (the entity is unknown); an error all the same.
+        Ok(_) => DecodeError::new(crate::error::DecodeErrorKind::UnknownEntity {
+            collection: schema.name,
+            found: None,
+        }),
+    }
+}
+
+/// The table key attributes of a document (an `other` variant's key).
+pub fn document_key(document: &Document, table: &TableSchema) -> Result<Item, EncodeError> {
+    let names = core::iter::once(table.hash_key.name).chain(table.range_key.map(|k| k.name));
+    let mut key = Item::with_capacity(2);
+    for name in names {
+        match document.as_item().get(name) {
+            Some(value) => {
+                key.insert(String::from(name), value.clone());
+            }
+            None => {
+                return Err(
+                    EncodeError::invalid("the document has no such key attribute").in_field(name),
+                );
+            }
+        }
+    }
+    Ok(key)
+}
+
+/// Refuses to write a versioned variant's entity through its enum's table.
+#[cold]
+pub fn versioned_variant(entity: &str, collection: &str) -> EncodeError {
+    EncodeError::invalid(format!(
+        "`{entity}` is versioned: write it through `Table<{entity}>`, which checks and bumps its \
+         version (a `Table<{collection}>` write would skip that check)"
+    ))
 }

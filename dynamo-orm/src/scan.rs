@@ -8,7 +8,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::expr::ExpressionAttributes;
-use crate::op::model::Model;
+use crate::op::model::{Model, with_read_filter};
 use crate::op::output::{BoxFuture, Executable, Output, into_future};
 use crate::op::read::{
     IndexRef, ItemStream, PageStream, ReadKind, ReadOptions, ReadRequest, ScanBuilder, Untyped,
@@ -165,6 +165,8 @@ impl<'a, T: Model, P: ProjectionOf<T>, I: 'static> Scan<'a, T, P, I> {
             Ok(i) => i.clone(),
             Err(e) => return Err(Error::Validation(e.to_string())),
         };
+        let mut options = options;
+        options.filter = with_read_filter::<T>(options.filter.take());
         ReadRequest::build(
             self.table.target.clone(),
             ReadKind::Scan { segment },

@@ -1,5 +1,19 @@
 //! The static schema a `#[derive(DynamoItem)]` produces: table name, keys,
 //! indexes, version and TTL attributes, and the traits that tie a Rust type to it.
+//!
+//! For single-table design, [`entity`] holds a table declared once
+//! ([`TableDef`]), its entity types ([`Entity`]) and enums of them
+//! ([`Entities`]); [`template`] renders and parses their key templates.
+
+pub mod entity;
+pub mod template;
+
+pub use entity::{
+    AllAttributes, CollectionEntity, CollectionSchema, DEFAULT_DISCRIMINATOR, Entities, Entity,
+    EntityIndex, EntityOf, EntitySchema, IndexOf, ItemKind, KeyArgs, KeyRole, NoSort, PartitionOf,
+    Primary, SortArgs, TableDef, TableIndex, TemplatedKey,
+};
+pub use template::{KeyTemplate, TemplateField, TemplatePart, TemplateScalar};
 
 use crate::Item;
 use crate::document::Document;
@@ -51,6 +65,31 @@ pub struct IndexSchema {
     pub projection: Projection,
 }
 
+/// How a table is billed when [`create`](crate::Table::create) makes it.
+///
+/// ```
+/// use dynamo_orm::{Billing, DynamoTable, TableDef};
+/// #[derive(DynamoTable)]
+/// #[dynamo(table = "app", provisioned(read = 5, write = 2))]
+/// struct App { #[dynamo(hash_key)] pk: String }
+/// assert_eq!(App::SCHEMA.billing, Billing::Provisioned { read: 5, write: 2 });
+/// assert_eq!(Billing::default(), Billing::OnDemand);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Billing {
+    /// On demand (`PAY_PER_REQUEST`): the default.
+    #[default]
+    OnDemand,
+    /// Provisioned capacity, for the table and each global index
+    /// (`#[dynamo(provisioned(read = 5, write = 5))]`).
+    Provisioned {
+        /// Read capacity units.
+        read: i64,
+        /// Write capacity units.
+        write: i64,
+    },
+}
+
 /// The schema of a table, derived from a struct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TableSchema {
@@ -66,6 +105,8 @@ pub struct TableSchema {
     pub version_attribute: Option<&'static str>,
     /// The time-to-live attribute.
     pub ttl_attribute: Option<&'static str>,
+    /// How `create` bills the table.
+    pub billing: Billing,
 }
 
 impl TableSchema {
@@ -168,6 +209,30 @@ pub trait DynamoItem: AttributeMap + Send + Sync + 'static {
     #[inline]
     fn set_version(&mut self, version: u64) -> Result<(), EncodeError> {
         let _ = version;
+        Ok(())
+    }
+
+    /// A single type, an entity of a shared table, or an enum of a table's
+    /// entities: what the operation core adds to its writes.
+    #[doc(hidden)]
+    const __KIND: ItemKind = ItemKind::Single;
+
+    /// The entity of this item: its type's, or its variant's for an enum of
+    /// entities; `None` for a single type.
+    #[doc(hidden)]
+    #[inline]
+    fn __entity(&self) -> Option<&'static EntitySchema> {
+        match Self::__KIND {
+            ItemKind::Entity(schema) => Some(schema),
+            ItemKind::Single | ItemKind::Collection(_) => None,
+        }
+    }
+
+    /// Refuses to write this item through its table (an enum variant whose
+    /// entity is versioned: its table checks the version).
+    #[doc(hidden)]
+    #[inline]
+    fn __check_writable(&self) -> Result<(), EncodeError> {
         Ok(())
     }
 }
@@ -406,7 +471,7 @@ impl<I> ReadableFrom<I> for Document {}
 
 /// What a read of a table of `T` can return: `T` itself, a struct that reads
 /// a subset of `T`'s attributes (`#[dynamo(projection_of = T)]`), or a
-/// [`Document`](crate::Document).
+/// [`Document`].
 pub trait ProjectionOf<T>: AttributeMap + Send + 'static {
     /// Whether it reads every attribute (no projection expression is sent).
     #[doc(hidden)]

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 
 use crate::op::target::{KeyNames, Target};
-use crate::schema::DynamoItem;
+use crate::schema::{DynamoItem, TableDef};
 
 /// A typed handle on a table holding `T` items. Cheap to clone.
 ///
@@ -135,6 +135,30 @@ impl<T> Table<T> {
 }
 
 impl Table<crate::Document> {
+    /// A document handle on a table declared with `#[derive(DynamoTable)]`:
+    /// its name, keys, indexes and billing come from the declaration, so
+    /// [`create`](Self::create), [`verify_schema`](Self::verify_schema) and
+    /// queries of an index by name work on it.
+    ///
+    /// ```no_run
+    /// # use dynamo_orm::{Document, DynamoTable, Table};
+    /// #[derive(DynamoTable)]
+    /// #[dynamo(table = "app", gsi(Gsi1, hash = gsi1pk))]
+    /// struct App {
+    ///     #[dynamo(hash_key)]
+    ///     pk: String,
+    ///     gsi1pk: String,
+    /// }
+    /// # async fn demo(client: aws_sdk_dynamodb::Client) -> dynamo_orm::Result<()> {
+    /// let app = Table::<Document>::for_table::<App>(client);
+    /// app.create_if_not_exists().await?;
+    /// let placed: Vec<Document> = app.query("STATUS#placed").index("Gsi1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn for_table<D: TableDef>(client: Client) -> Self {
+        Self::from_target(Target::from_schema(client, const { &D::SCHEMA }))
+    }
+
     /// The same table with another optimistic-locking version attribute
     /// (the attribute versioned writes check and bump).
     #[must_use]

@@ -27,7 +27,7 @@ impl<'a> Gen<'a> {
                 quote!(#p::Field<#ty, #p::Skipped>)
             } else if fg.field.attrs.flatten.is_some() {
                 respan(quote!(&'static <#ty as #p::Flatten>::Fields), ty.span())
-            } else if fg.field.is_table_key() {
+            } else if self.is_key_field(fg.field) {
                 // Conditions read a key; updates refuse it (`UpdatePath`).
                 quote!(#p::Field<#ty, #p::Key>)
             } else {

@@ -11,6 +11,9 @@ use crate::ast::Field;
 impl<'a> Gen<'a> {
     pub(super) fn item_impl(&self) -> TokenStream {
         let Gen { p, this, .. } = self;
+        if self.cont.attrs.table_type.is_some() {
+            return self.entity_item_impl();
+        }
         let ident = self.cont.ident;
         let key_ident = self.key_ident();
         let table_name = match &self.cont.attrs.table {
@@ -54,6 +57,54 @@ impl<'a> Gen<'a> {
         let version_attribute = optional_name(self.cont.version());
         let ttl_attribute = optional_name(self.cont.ttl());
         let key_members = keys.iter().map(|field| field.ident);
+        let (version, ttl_check) = self.version_items();
+        let billing = self.billing();
+        quote! {
+            #ttl_check
+
+            #[automatically_derived]
+            impl #impl_generics #p::DynamoItem for #self_ty #where_item {
+                type Key = #key_ident;
+                type HashKey = #hash_ty;
+                type RangeKey = #range_ty;
+
+                const SCHEMA: #p::TableSchema = #p::TableSchema {
+                    table_name: #table_name,
+                    hash_key: #hash_key,
+                    range_key: #range_key,
+                    indexes: &[#(#indexes),*],
+                    version_attribute: #version_attribute,
+                    ttl_attribute: #ttl_attribute,
+                    billing: #billing,
+                };
+
+                #[inline]
+                fn key(&self) -> #key_ident {
+                    #key_ident {
+                        #(#key_members: ::core::clone::Clone::clone(&#this.#key_members),)*
+                    }
+                }
+
+                #version
+            }
+        }
+    }
+
+    /// `Billing` from `provisioned(read = .., write = ..)`, else on demand.
+    pub(super) fn billing(&self) -> TokenStream {
+        let p = &self.p;
+        match &self.cont.attrs.provisioned {
+            Some(provisioned) => {
+                let (read, write) = (&provisioned.value.read, &provisioned.value.write);
+                quote!(#p::Billing::Provisioned { read: #read, write: #write })
+            }
+            None => quote!(#p::Billing::OnDemand),
+        }
+    }
+
+    /// The version items of `impl DynamoItem` and the TTL type check.
+    pub(super) fn version_items(&self) -> (Option<TokenStream>, Option<TokenStream>) {
+        let Gen { p, this, .. } = self;
         let version = self.cont.version().map(|field| {
             let member = field.ident;
             let name = &field.name;
@@ -86,38 +137,15 @@ impl<'a> Gen<'a> {
             let check = quote_spanned!(ty.span()=> #p::assert_time_to_live::<#ty>());
             quote!(const _: () = #check;)
         });
-        quote! {
-            #ttl_check
-
-            #[automatically_derived]
-            impl #impl_generics #p::DynamoItem for #self_ty #where_item {
-                type Key = #key_ident;
-                type HashKey = #hash_ty;
-                type RangeKey = #range_ty;
-
-                const SCHEMA: #p::TableSchema = #p::TableSchema {
-                    table_name: #table_name,
-                    hash_key: #hash_key,
-                    range_key: #range_key,
-                    indexes: &[#(#indexes),*],
-                    version_attribute: #version_attribute,
-                    ttl_attribute: #ttl_attribute,
-                };
-
-                #[inline]
-                fn key(&self) -> #key_ident {
-                    #key_ident {
-                        #(#key_members: ::core::clone::Clone::clone(&#this.#key_members),)*
-                    }
-                }
-
-                #version
-            }
-        }
+        (version, ttl_check)
     }
 
-    /// The hash key field, then the range key field if there is one.
+    /// The hash key field, then the range key field if there is one; for an
+    /// entity, the fields of its key templates.
     pub(super) fn key_fields(&self) -> Vec<&'a Field<'a>> {
+        if self.cont.attrs.table_type.is_some() {
+            return self.entity_key_fields();
+        }
         let fields = self.cont.fields();
         let hash = fields.iter().filter(|field| field.attrs.hash_key.is_some());
         let range = fields
@@ -175,6 +203,7 @@ pub(super) fn fallback(fb: &Fallback<'_>) -> TokenStream {
                 indexes: &[],
                 version_attribute: #p::None,
                 ttl_attribute: #p::None,
+                billing: #p::Billing::OnDemand,
             };
             fn key(&self) -> #key {
                 ::core::unreachable!()

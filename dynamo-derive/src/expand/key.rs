@@ -20,9 +20,24 @@ impl<'a> Gen<'a> {
         let types: Vec<&Type> = keys.iter().map(|field| &field.ty).collect();
         let names: Vec<&str> = keys.iter().map(|field| field.name.as_str()).collect();
         let count = keys.len();
-        let docs = keys.iter().zip(["hash", "range"]).map(|(field, role)| {
-            format!("The {role} key, stored as the attribute `{}`.", field.name)
-        });
+        let entity = self.cont.attrs.table_type.is_some();
+        let docs: Vec<String> = if entity {
+            keys.iter()
+                .map(|field| {
+                    format!(
+                        "A field of the key templates, stored as the attribute `{}`.",
+                        field.name
+                    )
+                })
+                .collect()
+        } else {
+            keys.iter()
+                .zip(["hash", "range"])
+                .map(|(field, role)| {
+                    format!("The {role} key, stored as the attribute `{}`.", field.name)
+                })
+                .collect()
+        };
         let struct_doc = format!("The primary key of [`{ident}`].");
 
         let params = keys.iter().map(|field| {
@@ -56,30 +71,7 @@ impl<'a> Gen<'a> {
             let read = quote_spanned!(ty.span()=> #p::read_key::<#ty>);
             quote!(#member: #read(#item, #name)?)
         });
-        let from_parts = if count == 2 {
-            let (hash, range) = (members[0], members[1]);
-            let (hash_ty, range_ty) = (types[0], types[1]);
-            quote! {
-                #[automatically_derived]
-                impl #p::From<(#hash_ty, #range_ty)> for #key_ident {
-                    #[inline]
-                    fn from(__key: (#hash_ty, #range_ty)) -> Self {
-                        #key_ident { #hash: __key.0, #range: __key.1 }
-                    }
-                }
-            }
-        } else {
-            let (hash, hash_ty) = (members[0], types[0]);
-            quote! {
-                #[automatically_derived]
-                impl #p::From<#hash_ty> for #key_ident {
-                    #[inline]
-                    fn from(__key: #hash_ty) -> Self {
-                        #key_ident { #hash: __key }
-                    }
-                }
-            }
-        };
+        let from_parts = from_parts(p, &key_ident, &members, &types);
         let new_doc = format!("A key from its parts: {}.", code_list(&names));
         let key_doc = format!(
             "The key of the [`{ident}`] with these key attributes ({}): what `get`, `delete` and `update` take.",
@@ -114,6 +106,46 @@ impl<'a> Gen<'a> {
                 )*
             }
         };
+        let primary_key = if entity {
+            // The fields by attribute name, then the templates: the key
+            // attributes rendered, or parsed back.
+            let ident = self.cont.ident;
+            let schema = quote!(&<#ident as #p::Entity>::ENTITY);
+            quote! {
+                #[automatically_derived]
+                impl #p::PrimaryKey for #key_ident {
+                    #[inline]
+                    fn to_key_item(&self) -> #p::Result<#p::Item, #p::EncodeError> {
+                        let mut #item: #p::Item = #p::HashMap::with_capacity(#count);
+                        #(#writes)*
+                        #p::entity_key_item(#schema, &#item)
+                    }
+
+                    #[inline]
+                    fn from_key_item(__key: &#p::Item) -> #p::Result<Self, #p::DecodeError> {
+                        let #item = &#p::entity_key_fields(#schema, __key)?;
+                        #p::Ok(#key_ident { #(#reads,)* })
+                    }
+                }
+            }
+        } else {
+            quote! {
+                #[automatically_derived]
+                impl #p::PrimaryKey for #key_ident {
+                    #[inline]
+                    fn to_key_item(&self) -> #p::Result<#p::Item, #p::EncodeError> {
+                        let mut #item: #p::Item = #p::HashMap::with_capacity(#count);
+                        #(#writes)*
+                        #p::Ok(#item)
+                    }
+
+                    #[inline]
+                    fn from_key_item(#item: &#p::Item) -> #p::Result<Self, #p::DecodeError> {
+                        #p::Ok(#key_ident { #(#reads,)* })
+                    }
+                }
+            }
+        };
         let impls = quote! {
             impl #key_ident {
                 #[doc = #new_doc]
@@ -142,24 +174,53 @@ impl<'a> Gen<'a> {
                 }
             }
 
-            #[automatically_derived]
-            impl #p::PrimaryKey for #key_ident {
-                #[inline]
-                fn to_key_item(&self) -> #p::Result<#p::Item, #p::EncodeError> {
-                    let mut #item: #p::Item = #p::HashMap::with_capacity(#count);
-                    #(#writes)*
-                    #p::Ok(#item)
-                }
-
-                #[inline]
-                fn from_key_item(#item: &#p::Item) -> #p::Result<Self, #p::DecodeError> {
-                    #p::Ok(#key_ident { #(#reads,)* })
-                }
-            }
+            #primary_key
 
             #from_parts
         };
         (declaration, impls)
+    }
+}
+
+/// `From` a key's parts: the tuple of them (with two or more), the one part,
+/// or `()` for a key without fields (a constant template).
+pub(super) fn from_parts(
+    p: &TokenStream,
+    ident: &Ident,
+    members: &[&Ident],
+    types: &[&Type],
+) -> TokenStream {
+    match (members, types) {
+        ([], _) => quote! {
+            #[automatically_derived]
+            impl #p::From<()> for #ident {
+                #[inline]
+                fn from((): ()) -> Self {
+                    #ident {}
+                }
+            }
+        },
+        ([member], [ty]) => quote! {
+            #[automatically_derived]
+            impl #p::From<#ty> for #ident {
+                #[inline]
+                fn from(__key: #ty) -> Self {
+                    #ident { #member: __key }
+                }
+            }
+        },
+        _ => {
+            let index = (0..members.len()).map(syn::Index::from);
+            quote! {
+                #[automatically_derived]
+                impl #p::From<(#(#types,)*)> for #ident {
+                    #[inline]
+                    fn from(__key: (#(#types,)*)) -> Self {
+                        #ident { #(#members: __key.#index,)* }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -13,11 +13,14 @@
 //! interpolation, so they resolve even when the struct comes from a `macro_rules!`.
 
 mod attribute_map;
+mod entities;
+mod entity;
 mod fields;
 mod index;
 mod item;
 mod key;
 mod projection;
+mod table;
 mod unit_enum;
 mod value_impls;
 
@@ -43,6 +46,35 @@ pub fn derive_attribute(input: &DeriveInput) -> syn::Result<TokenStream> {
     derive(input, Derive::Attribute)
 }
 
+/// `#[derive(DynamoTable)]`: the checked model's code, or every error found.
+pub fn derive_table(input: &DeriveInput) -> syn::Result<TokenStream> {
+    derive(input, Derive::Table)
+}
+
+/// `#[derive(DynamoEntities)]`: the checked enum's code, or every error found.
+pub fn derive_entities(input: &DeriveInput) -> syn::Result<TokenStream> {
+    entities::derive(input)
+}
+
+/// The errors of `#[derive(DynamoEntities)]`, with placeholders.
+pub fn fallback_entities(input: &DeriveInput, error: syn::Error) -> TokenStream {
+    entities::fallback(input, error)
+}
+
+/// The errors of `#[derive(DynamoTable)]`, with placeholders.
+pub fn fallback_table(input: &DeriveInput, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    if !matches!(input.data, syn::Data::Struct(_)) || !input.generics.params.is_empty() {
+        return error;
+    }
+    let fb = Fallback::new(input, Derive::Table);
+    let placeholders = table::fallback(&fb);
+    quote! {
+        #error
+        #placeholders
+    }
+}
+
 fn derive(input: &DeriveInput, derive: Derive) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
     let cont = Container::from_ast(&cx, input, derive);
@@ -55,8 +87,12 @@ fn derive(input: &DeriveInput, derive: Derive) -> syn::Result<TokenStream> {
     };
     let fg = Gen::new(&cont);
     Ok(match (&cont.data, derive) {
+        (Data::Struct(fields), Derive::Item) if cont.attrs.table_type.is_some() => {
+            fg.entity(fields)
+        }
         (Data::Struct(fields), Derive::Item) => fg.item(fields),
-        (Data::Struct(fields), Derive::Attribute) => fg.attribute_struct(fields),
+        (Data::Struct(fields), Derive::Table) => fg.table(fields),
+        (Data::Struct(fields), Derive::Attribute | Derive::Entities) => fg.attribute_struct(fields),
         (Data::Enum(variants), _) => fg.unit_enum(variants),
     })
 }
@@ -72,6 +108,7 @@ pub fn fallback_item(input: &DeriveInput, error: syn::Error) -> TokenStream {
     let (fields_struct, fields_impls) = fields::fallback(&fb);
     let (key_struct, key_impls) = key::fallback(&fb);
     let (markers, marker_impls) = index::fallback(&fb);
+    let (entity_structs, entity_impls) = entity::fallback(&fb);
     let map = attribute_map::fallback(&fb);
     let value = value_impls::fallback(&fb);
     let item = item::fallback(&fb);
@@ -80,6 +117,7 @@ pub fn fallback_item(input: &DeriveInput, error: syn::Error) -> TokenStream {
         #fields_struct
         #key_struct
         #markers
+        #entity_structs
         #[doc(hidden)]
         #[allow(unused_variables, unused_qualifications)]
         const _: () = {
@@ -89,6 +127,7 @@ pub fn fallback_item(input: &DeriveInput, error: syn::Error) -> TokenStream {
             #key_impls
             #marker_impls
             #item
+            #entity_impls
         };
     }
 }

@@ -64,6 +64,9 @@ impl<'a> Gen<'a> {
             }
 
             #[automatically_derived]
+            impl #p::TemplateScalar for #ident {}
+
+            #[automatically_derived]
             impl #p::SetElement for #ident {
                 fn __encode_set<'__a>(
                     __items: impl ::core::iter::ExactSizeIterator<Item = &'__a Self>,
@@ -90,6 +93,7 @@ pub(super) fn fallback(fb: &Fallback<'_>) -> TokenStream {
         impl #p::KeyScalar for #ident {
             const SCALAR_TYPE: #p::ScalarType = #p::ScalarType::S;
         }
+        impl #p::TemplateScalar for #ident {}
         impl #p::SetElement for #ident {
             fn __encode_set<'__a>(
                 _: impl ::core::iter::ExactSizeIterator<Item = &'__a Self>,

@@ -127,6 +127,22 @@ pub enum DecodeErrorKind {
         /// The deepest level DynamoDB stores (32).
         limit: usize,
     },
+    /// An item of a shared table holds another entity than the one read (its
+    /// discriminator names `found`, or nothing).
+    WrongEntity {
+        /// The entity read (`Order`).
+        expected: &'static str,
+        /// The entity the item holds; `None` when it holds no entity name.
+        found: Option<String>,
+    },
+    /// An item of a shared table holds an entity that no variant of the
+    /// `DynamoEntities` enum reads (and the enum has no `other` variant).
+    UnknownEntity {
+        /// The enum read (`AppItem`).
+        collection: &'static str,
+        /// The entity the item holds; `None` when it holds no entity name.
+        found: Option<String>,
+    },
 }
 
 /// A stored item could not be turned into a Rust value.
@@ -323,6 +339,20 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::TooDeep { limit } => {
                 write!(f, "nested deeper than DynamoDB's {limit} levels")
             }
+            DecodeErrorKind::WrongEntity { expected, found } => match found {
+                Some(found) => write!(f, "the item's entity is `{found}`, not `{expected}`"),
+                None => write!(f, "the item has no entity name; expected `{expected}`"),
+            },
+            DecodeErrorKind::UnknownEntity { collection, found } => match found {
+                Some(found) => write!(
+                    f,
+                    "the item's entity is `{found}`, which no variant of `{collection}` reads"
+                ),
+                None => write!(
+                    f,
+                    "the item has no entity name, so no variant of `{collection}` reads it"
+                ),
+            },
         }
     }
 }

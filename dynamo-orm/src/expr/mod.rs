@@ -72,4 +72,5 @@ pub use path::{
     UpdatePath,
 };
 pub use placeholders::ExpressionAttributes;
+pub(crate) use update::Touch;
 pub use update::Update;

@@ -74,6 +74,19 @@ impl Action {
     }
 }
 
+/// What an [`Update`] does to one top-level attribute.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Touch<'a> {
+    /// Nothing.
+    Untouched,
+    /// `SET name = value`.
+    Set(&'a AttributeValue),
+    /// `REMOVE name` (a field set to `None`).
+    Removed,
+    /// Anything else (`ADD`, an increment, a nested path), described.
+    Other(&'static str),
+}
+
 /// The kind of the value at path `P`.
 type KindOf<P> = <<P as IntoPath>::Value as AttrKind>::Kind;
 
@@ -401,6 +414,42 @@ impl Update {
     pub fn touches<P: IntoPath>(&self, path: P) -> bool {
         let path = path.into_path().into_elements();
         self.actions.iter().any(|a| overlap(a.target(), &path))
+    }
+
+    /// What this update does to the top-level attribute `name`, for the
+    /// operation core (keeping derived attributes such as index keys in step).
+    pub(crate) fn touch(&self, name: &str) -> Touch<'_> {
+        let mut found = Touch::Untouched;
+        for action in &self.actions {
+            // An action on `name` or inside it (`name.x`, `name[0]`).
+            match action.target().first() {
+                Some(PathElement::Name(first)) if first == name => {}
+                _ => continue,
+            }
+            let this = match action {
+                _ if action.target().len() != 1 => Touch::Other("a change inside it"),
+                Action::Set(_, SetValue::Value(Ok(value))) => Touch::Set(value),
+                Action::Set(_, SetValue::Value(Err(_))) => Touch::Other("a value that is refused"),
+                Action::Set(_, SetValue::IfNotExists(_)) => Touch::Other("`set_if_not_exists`"),
+                Action::Set(_, SetValue::Path(_)) => Touch::Other("`set_path`"),
+                Action::Set(_, SetValue::Plus(_)) => Touch::Other("`increment`"),
+                Action::Set(_, SetValue::Minus(_)) => Touch::Other("`decrement`"),
+                Action::Set(_, SetValue::Append(_) | SetValue::Prepend(_)) => {
+                    Touch::Other("a list append")
+                }
+                Action::Remove(_) => Touch::Removed,
+                Action::Add(..) => Touch::Other("`add`"),
+                Action::Delete(..) => Touch::Other("`delete`"),
+            };
+            // Two actions on one attribute are refused when rendered; report
+            // the first that is not a plain value.
+            found = match (found, this) {
+                (Touch::Untouched, this) => this,
+                (other @ Touch::Other(_), _) => other,
+                (_, this) => this,
+            };
+        }
+        found
     }
 
     /// The expression, registering its names and values in `attrs`.
@@ -801,6 +850,23 @@ mod tests {
         assert_eq!(e, "SET #n0 = #n1, #n2 = :v0");
         assert!(Update::new().set(&city, "c").touches(ADDRESS));
         assert!(!Update::new().set(&city, "c").touches(NAME));
+    }
+
+    #[test]
+    fn touch_reports_what_an_update_does_to_an_attribute() {
+        let update = Update::new()
+            .set(NAME, "a")
+            .set(NICKNAME, None::<String>)
+            .add(AGE, 1)
+            .set(ADDRESS.key("city"), "c");
+        assert_eq!(update.touch("name"), Touch::Set(&s("a")));
+        assert_eq!(update.touch("nickname"), Touch::Removed);
+        assert_eq!(update.touch("age"), Touch::Other("`add`"));
+        assert_eq!(update.touch("address"), Touch::Other("a change inside it"));
+        assert_eq!(update.touch("score"), Touch::Untouched);
+        let update = Update::new().increment(SCORE, 1).set_if_not_exists(AGE, 3);
+        assert_eq!(update.touch("score"), Touch::Other("`increment`"));
+        assert_eq!(update.touch("age"), Touch::Other("`set_if_not_exists`"));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //!
 //! - [`target`]: what a request needs to know about its table;
 //! - [`model`]: what a table holds (a derived type or a `Document`);
+//! - `entity`: what the operation core adds to the writes of single-table
+//!   entities (index keys kept in step by updates);
 //! - `write`: the plan of a put, update, delete or condition check, with
 //!   the version rules, sent alone or inside a transaction;
 //! - [`read`]: the paging engine of queries and scans, and the [`Cursor`](read::Cursor);
@@ -13,6 +15,7 @@
 
 pub(crate) mod call;
 mod classify;
+pub(crate) mod entity;
 pub(crate) mod identity;
 pub mod model;
 pub mod output;

@@ -7,9 +7,11 @@
 
 use crate::document::Document;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, Error, Result};
+use crate::expr::{Condition, Update};
 use crate::limits::check_key_value;
+use crate::op::entity;
 use crate::op::target::KeyNames;
-use crate::schema::{DynamoItem, PrimaryKey, ProjectionOf};
+use crate::schema::{DynamoItem, ItemKind, PrimaryKey, ProjectionOf};
 use crate::{AttributeValue, Item};
 
 mod sealed {
@@ -65,6 +67,57 @@ pub trait Model: sealed::Sealed + ProjectionOf<Self> + Send + Sync + Sized + 'st
     /// ones to remove when the item leaves them out); empty when unknown.
     #[doc(hidden)]
     fn __attribute_names(_out: &mut Vec<&'static str>) {}
+
+    /// What an update of the item at `key` adds to keep derived attributes
+    /// in step (an entity's index keys and, for an upsert, its discriminator
+    /// and key fields), and the condition it adds; an error for an update
+    /// that cannot keep them in step.
+    #[doc(hidden)]
+    fn __derived_update(
+        _update: &Update,
+        _key: &Item,
+        _upsert: bool,
+    ) -> Result<(Update, Option<Condition>)> {
+        Ok((Update::new(), None))
+    }
+
+    /// The condition a put of this item adds: an entity's item replaces
+    /// nothing but an item of its own entity (or none).
+    #[doc(hidden)]
+    fn __write_condition(&self) -> Option<Condition> {
+        None
+    }
+
+    /// The condition a delete by key adds: an entity's delete removes
+    /// nothing but an item of its own entity.
+    #[doc(hidden)]
+    fn __key_write_condition() -> Option<Condition> {
+        None
+    }
+
+    /// The filter every read of this type's table adds: an entity's
+    /// discriminator, so a scan or query of `Table<Order>` reads orders only.
+    #[doc(hidden)]
+    fn __read_filter() -> Option<Condition> {
+        None
+    }
+
+    /// The key attributes of a delete by key, refused when the delete would
+    /// skip a version check the table cannot see (an enum of entities, one of
+    /// which is versioned).
+    #[doc(hidden)]
+    fn __delete_key(key: &Self::Key, keys: &KeyNames) -> Result<Item> {
+        Self::__key_item(key, keys)
+    }
+}
+
+/// `filter` with the filter every read of `T`'s table adds (an entity's
+/// discriminator) in front of it.
+pub(crate) fn with_read_filter<T: Model>(filter: Option<Condition>) -> Option<Condition> {
+    match (T::__read_filter(), filter) {
+        (Some(own), Some(caller)) => Some(own & caller),
+        (own, caller) => own.or(caller),
+    }
 }
 
 /// Refuses a key whose key attributes are missing or empty.
@@ -97,6 +150,9 @@ impl<T: DynamoItem> Model for T {
 
     #[inline]
     fn __version(&self, _attribute: Option<&str>) -> Result<Option<u64>> {
+        // Every write of a whole item reads its version first: this is where
+        // an enum of entities refuses a versioned variant.
+        self.__check_writable()?;
         match T::SCHEMA.version_attribute {
             Some(_) => Ok(Some(item_version(self)?)),
             None => Ok(None),
@@ -114,6 +170,46 @@ impl<T: DynamoItem> Model for T {
 
     fn __attribute_names(out: &mut Vec<&'static str>) {
         T::attribute_names(out);
+        if let ItemKind::Entity(schema) = T::__KIND {
+            schema.written_names(out);
+        }
+    }
+
+    fn __derived_update(
+        update: &Update,
+        key: &Item,
+        upsert: bool,
+    ) -> Result<(Update, Option<Condition>)> {
+        match T::__KIND {
+            ItemKind::Single => Ok((Update::new(), None)),
+            ItemKind::Entity(schema) => entity::derived_update(schema, update, key, upsert),
+            ItemKind::Collection(collection) => Err(entity::collection_update(collection)),
+        }
+    }
+
+    fn __write_condition(&self) -> Option<Condition> {
+        self.__entity().map(entity::write_condition)
+    }
+
+    fn __key_write_condition() -> Option<Condition> {
+        match T::__KIND {
+            ItemKind::Entity(schema) => Some(entity::write_condition(schema)),
+            ItemKind::Single | ItemKind::Collection(_) => None,
+        }
+    }
+
+    fn __read_filter() -> Option<Condition> {
+        match T::__KIND {
+            ItemKind::Entity(schema) => Some(entity::read_filter(schema)),
+            ItemKind::Single | ItemKind::Collection(_) => None,
+        }
+    }
+
+    fn __delete_key(key: &T::Key, keys: &KeyNames) -> Result<Item> {
+        if let ItemKind::Collection(collection) = T::__KIND {
+            entity::collection_delete(collection)?;
+        }
+        Self::__key_item(key, keys)
     }
 }
 

@@ -518,7 +518,7 @@ impl<T: Model> BatchWriter<T> {
     pub async fn delete(&mut self, key: impl Borrow<T::Key>) -> Result<()> {
         let target = &self.table.target;
         target.check()?;
-        let key_item = T::__key_item(key.borrow(), &target.keys)?;
+        let key_item = T::__delete_key(key.borrow(), &target.keys)?;
         self.engine
             .delete(
                 &target.name,
@@ -677,7 +677,7 @@ impl MultiBatchWriter {
     ) -> Result<()> {
         let target = &table.target;
         target.check()?;
-        let key_item = T::__key_item(key.borrow(), &target.keys)?;
+        let key_item = T::__delete_key(key.borrow(), &target.keys)?;
         self.engine
             .delete(
                 &target.name,
