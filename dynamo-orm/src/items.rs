@@ -422,11 +422,7 @@ impl<'a, T: Model> PutItem<'a, T> {
         let failure = if self.create_only {
             FailureRule::default()
         } else {
-            condition.version(attribute, version);
-            FailureRule {
-                version: Some((attribute.to_owned().into(), version)),
-                must_exist: false,
-            }
+            condition.version_rule(Some((attribute.to_owned(), version)), false)
         };
         let condition = condition.finish();
         let mut w = Write::new(Action::Put { item: encoded }, condition, attrs, failure);
@@ -487,22 +483,14 @@ impl<'a, T: Model> PutItem<'a, T> {
             ));
         }
         let target = &self.table.target;
-        target.check()?;
         let (write, planned) = self.plan()?;
-        let on_commit = match (target.version.clone(), planned, self.item) {
-            (Some(attribute), Some(version), item @ ItemRef::Mut(_)) => {
-                let f: Box<dyn FnOnce() -> Result<()> + Send + 'a> =
-                    Box::new(move || item.set_version(&attribute, version));
-                Some(f)
-            }
-            _ => None,
-        };
-        Ok(TransactAction {
-            table: target.name.clone(),
-            keys: target.keys.clone(),
-            write,
-            on_commit,
-        })
+        let mut action = TransactAction::new(target, write)?;
+        if let (Some(attribute), Some(version), item @ ItemRef::Mut(_)) =
+            (target.version.clone(), planned, self.item)
+        {
+            action.on_commit = Some(Box::new(move || item.set_version(&attribute, version)));
+        }
+        Ok(action)
     }
 
     async fn run(self) -> Result<Output<WriteOutput<T>>> {
@@ -718,10 +706,7 @@ impl<'a, T: Model> DeleteItem<'a, T> {
 
     pub(crate) fn plan(&self) -> Result<Write> {
         let target = &self.table.target;
-        let key = match &self.key {
-            Ok(key) => key.clone(),
-            Err(e) => return Err(copy_error(e)),
-        };
+        let key = planned_key(&self.key)?;
         let version = key_write_version(
             target.version.as_deref(),
             self.expected_version,
@@ -733,14 +718,8 @@ impl<'a, T: Model> DeleteItem<'a, T> {
         condition.user(self.condition.as_ref())?;
         // An entity's delete never deletes an item of another entity.
         condition.user(T::__key_write_condition().as_ref())?;
-        if let Some((attribute, v)) = &version {
-            condition.version(attribute, *v);
-        }
+        let failure = condition.version_rule(version, false);
         let condition = condition.finish();
-        let failure = FailureRule {
-            version: version.map(|(a, v)| (a.into(), v)),
-            must_exist: false,
-        };
         let mut w = Write::new(Action::Delete { key }, condition, attrs, failure);
         w.return_values = self.return_old.then_some(ReturnValue::AllOld);
         Ok(w)
@@ -753,14 +732,7 @@ impl<'a, T: Model> DeleteItem<'a, T> {
                 "return_old() is not available inside a transaction".into(),
             ));
         }
-        let target = &self.table.target;
-        target.check()?;
-        Ok(TransactAction {
-            table: target.name.clone(),
-            keys: target.keys.clone(),
-            write: self.plan()?,
-            on_commit: None,
-        })
+        TransactAction::new(&self.table.target, self.plan()?)
     }
 
     async fn run(self) -> Result<Output<WriteOutput<T>>> {
@@ -785,6 +757,14 @@ impl<'a, T: Model> DeleteItem<'a, T> {
             attributes: answer.attributes,
             ..Output::new(WriteOutput { old, version: 0 })
         })
+    }
+}
+
+/// The key a builder was given, or the error its encoding met.
+fn planned_key(key: &Result<Item>) -> Result<Item> {
+    match key {
+        Ok(key) => Ok(key.clone()),
+        Err(e) => Err(copy_error(e)),
     }
 }
 
@@ -922,10 +902,7 @@ impl<'a, T: Model> UpdateItem<'a, T> {
     /// answer).
     pub(crate) fn plan(&self) -> Result<(Write, Option<u64>)> {
         let target = &self.table.target;
-        let key = match &self.key {
-            Ok(key) => key.clone(),
-            Err(e) => return Err(copy_error(e)),
-        };
+        let key = planned_key(&self.key)?;
         for name in target.keys.iter() {
             if self.update.touches(Path::<()>::root(name.to_owned())) {
                 return Err(Error::Validation(format!(
@@ -977,14 +954,8 @@ impl<'a, T: Model> UpdateItem<'a, T> {
             // `version = v` already implies that the item exists.
             condition.exists(&target.keys.hash);
         }
-        if let Some((attribute, v)) = &version {
-            condition.version(attribute, *v);
-        }
+        let failure = condition.version_rule(version, !self.upsert);
         let condition = condition.finish();
-        let failure = FailureRule {
-            version: version.map(|(a, v)| (a.into(), v)),
-            must_exist: !self.upsert,
-        };
         let mut w = Write::new(
             Action::Update { key, expression },
             condition,
@@ -1010,16 +981,9 @@ impl<'a, T: Model> UpdateItem<'a, T> {
                 "return values are not available inside a transaction".into(),
             ));
         }
-        let target = &self.table.target;
-        target.check()?;
         let (mut write, _) = self.plan()?;
         write.return_values = None;
-        Ok(TransactAction {
-            table: target.name.clone(),
-            keys: target.keys.clone(),
-            write,
-            on_commit: None,
-        })
+        TransactAction::new(&self.table.target, write)
     }
 
     async fn run(self) -> Result<Output<UpdateOutput<T>>> {
@@ -1106,14 +1070,7 @@ impl<T: Model> Table<T> {
 impl<'a, T: Model> ConditionCheck<'a, T> {
     /// This check as an action of a transaction.
     pub(crate) fn into_action(self) -> Result<TransactAction<'a>> {
-        let target = &self.table.target;
-        target.check()?;
-        Ok(TransactAction {
-            table: target.name.clone(),
-            keys: target.keys.clone(),
-            write: self.plan()?,
-            on_commit: None,
-        })
+        TransactAction::new(&self.table.target, self.plan()?)
     }
 
     /// Also requires the stored version to be this one.
@@ -1124,10 +1081,7 @@ impl<'a, T: Model> ConditionCheck<'a, T> {
 
     pub(crate) fn plan(&self) -> Result<Write> {
         let target = &self.table.target;
-        let key = match &self.key {
-            Ok(key) => key.clone(),
-            Err(e) => return Err(copy_error(e)),
-        };
+        let key = planned_key(&self.key)?;
         let version = match (target.version.as_deref(), self.expected_version) {
             (Some(a), Some(v)) => Some((a.to_owned(), v)),
             (None, Some(_)) => {
@@ -1140,14 +1094,8 @@ impl<'a, T: Model> ConditionCheck<'a, T> {
         let mut attrs = ExpressionAttributes::new();
         let mut condition = ConditionBuilder::new(&mut attrs);
         condition.user(self.condition.as_ref())?;
-        if let Some((attribute, v)) = &version {
-            condition.version(attribute, *v);
-        }
+        let failure = condition.version_rule(version, false);
         let condition = condition.finish();
-        let failure = FailureRule {
-            version: version.map(|(a, v)| (a.into(), v)),
-            must_exist: false,
-        };
         Ok(Write::new(Action::Check { key }, condition, attrs, failure))
     }
 }

@@ -89,6 +89,19 @@ pub(crate) struct TransactAction<'a> {
     pub(crate) on_commit: Option<Box<dyn FnOnce() -> Result<()> + Send + 'a>>,
 }
 
+impl<'a> TransactAction<'a> {
+    /// A write planned for `target`, as one action of a transaction.
+    pub(crate) fn new(target: &Target, write: Write) -> Result<Self> {
+        target.check()?;
+        Ok(Self {
+            table: target.name.clone(),
+            keys: target.keys.clone(),
+            write,
+            on_commit: None,
+        })
+    }
+}
+
 /// What a sent write returned.
 #[derive(Debug, Default)]
 pub(crate) struct WriteAnswer {
@@ -154,6 +167,22 @@ impl<'a> ConditionBuilder<'a> {
             self.not_exists(attribute);
         } else {
             self.equals(attribute, number(expected));
+        }
+    }
+
+    /// Adds the version check when there is one, and says how a failure of
+    /// the finished condition is explained.
+    pub(crate) fn version_rule(
+        &mut self,
+        version: Option<(String, u64)>,
+        must_exist: bool,
+    ) -> FailureRule {
+        if let Some((attribute, v)) = &version {
+            self.version(attribute, *v);
+        }
+        FailureRule {
+            version: version.map(|(a, v)| (a.into(), v)),
+            must_exist,
         }
     }
 
