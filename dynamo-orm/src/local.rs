@@ -2,11 +2,15 @@
 //!
 //! [`DynamoDbLocal::start`] finds or installs the official DynamoDB Local (a
 //! Java program), starts it in memory on a free port, waits until it answers
-//! and stops it when dropped. [`shared`] keeps one server per process so the
-//! tests of one binary share it and isolate themselves with
+//! and stops it when dropped. [`shared`] hands every caller of one machine
+//! user the same server (on Linux, across processes: all the test binaries of
+//! a `cargo test` run share one Java start), and tests isolate themselves with
 //! [`unique_table_name`]. When `DYNAMODB_ENDPOINT` is set, that endpoint is
 //! used instead and nothing is started (AWS, a Docker DynamoDB Local, ScyllaDB
 //! Alternator).
+//!
+//! Java options for the server (a bigger heap for millions of items, say) come
+//! from `DYNAMODB_LOCAL_JAVA_OPTS`, split on whitespace: `-Xmx8g`.
 //!
 //! Where DynamoDB Local comes from, in order:
 //! 1. `DYNAMODB_LOCAL_DIR`: a directory holding `DynamoDBLocal.jar` and
@@ -120,7 +124,8 @@ impl DynamoDbLocal {
         &self.endpoint
     }
 
-    /// Whether this handle runs the server (false for `DYNAMODB_ENDPOINT`).
+    /// Whether this handle runs the server and stops it when dropped (false
+    /// for `DYNAMODB_ENDPOINT` and for a server [`shared`] across processes).
     pub fn is_managed(&self) -> bool {
         self.process.is_some()
     }
@@ -180,16 +185,37 @@ pub async fn client_for(endpoint: &str) -> Client {
     Client::from_conf(config)
 }
 
-/// One server for the whole process, started on first use (a test binary's
-/// tests share it). Honours `DYNAMODB_ENDPOINT`.
+/// One server for every test of this machine user, started on first use.
+/// Honours `DYNAMODB_ENDPOINT`.
 ///
-/// The server is stopped when the process exits.
+/// On Linux the server is shared across processes: the first caller starts it
+/// (detached, under a watchdog) and records its endpoint in the cache
+/// directory; every later process, such as the next test binary of the same
+/// `cargo test` run, registers itself and uses it. The watchdog stops the
+/// server once no registered process has been alive for 20 seconds. Set
+/// `DYNAMODB_LOCAL_SHARED=0` for a server of this process only, stopped when
+/// it exits (the behaviour on other systems).
 pub fn shared() -> Result<&'static DynamoDbLocal, LocalError> {
     static SERVER: OnceLock<Result<DynamoDbLocal, String>> = OnceLock::new();
     SERVER
-        .get_or_init(|| DynamoDbLocal::start().map_err(|e| e.to_string()))
+        .get_or_init(|| start_shared().map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| LocalError::NotInstalled(format!("the shared server failed to start: {e}")))
+}
+
+fn start_shared() -> Result<DynamoDbLocal, LocalError> {
+    let across_processes = cfg!(target_os = "linux")
+        && std::env::var("DYNAMODB_LOCAL_SHARED").map_or(true, |v| v != "0");
+    if external_endpoint().is_some() || !across_processes {
+        return DynamoDbLocal::start();
+    }
+    check_java()?;
+    let dir = install_dir()?;
+    let endpoint = shared_server::attach(&dir)?;
+    Ok(DynamoDbLocal {
+        endpoint,
+        process: None,
+    })
 }
 
 /// A client for the [`shared`] server. Each call makes a new client, so each
@@ -347,17 +373,7 @@ fn spawn(dir: &Path) -> Result<DynamoDbLocal, LocalError> {
     let log =
         std::env::temp_dir().join(format!("dynamodb-local-{}-{port}.log", std::process::id()));
     let log_file = std::fs::File::create(&log)?;
-    let lib = dir.join("DynamoDBLocal_lib");
-    let jar = dir.join("DynamoDBLocal.jar");
-    let java_args = [
-        format!("-Djava.library.path={}", lib.display()),
-        "-Xss1m".into(),
-        "-jar".into(),
-        jar.display().to_string(),
-        "-inMemory".into(),
-        "-port".into(),
-        port.to_string(),
-    ];
+    let java_args = java_args(dir, port);
     let mut cmd = if cfg!(unix) {
         // Watchdog: Java runs in the background; `cat` returns when our end of
         // the pipe closes (drop, or this process dying), then Java is stopped.
@@ -388,22 +404,192 @@ fn spawn(dir: &Path) -> Result<DynamoDbLocal, LocalError> {
             log: log.clone(),
         }),
     };
+    wait_until_up(port, &log)?;
+    Ok(server)
+}
+
+/// The command line of DynamoDB Local on `port`, with the options of
+/// `DYNAMODB_LOCAL_JAVA_OPTS` first.
+fn java_args(dir: &Path, port: u16) -> Vec<String> {
+    let extra = std::env::var("DYNAMODB_LOCAL_JAVA_OPTS").unwrap_or_default();
+    let mut args: Vec<String> = extra.split_whitespace().map(str::to_owned).collect();
+    args.extend([
+        format!(
+            "-Djava.library.path={}",
+            dir.join("DynamoDBLocal_lib").display()
+        ),
+        "-Xss1m".into(),
+        "-jar".into(),
+        dir.join("DynamoDBLocal.jar").display().to_string(),
+        "-inMemory".into(),
+        "-port".into(),
+        port.to_string(),
+    ]);
+    args
+}
+
+/// Waits (at most a minute) until the server on `port` answers a request.
+fn wait_until_up(port: u16, log: &Path) -> Result<(), LocalError> {
+    let endpoint = format!("http://127.0.0.1:{port}");
     let waited = Duration::from_secs(60);
     let deadline = Instant::now() + waited;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     while Instant::now() < deadline {
         if answers(addr) {
             tracing::debug!(%endpoint, "DynamoDB Local is up");
-            return Ok(server);
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let output = std::fs::read_to_string(&log).unwrap_or_default();
+    let output = std::fs::read_to_string(log).unwrap_or_default();
     Err(LocalError::NotReady {
         endpoint,
         waited,
         output,
     })
+}
+
+/// One DynamoDB Local shared by the processes of one machine user (Linux).
+///
+/// State lives in `<cache>/shared-server/`: `lock` (held while a process
+/// joins or starts the server), `endpoint` (the running server's URL),
+/// `clients/<pid>` (one file per process using it) and `server.log`. A
+/// watchdog shell, started with Java in its own session, checks every second
+/// which registered processes are alive; after 20 seconds without one it
+/// removes `endpoint` under the lock and stops Java. A process registers
+/// before it reads `endpoint`, under the lock, so the watchdog either sees it
+/// or has already removed the endpoint, and the process starts a new server.
+#[cfg(target_os = "linux")]
+mod shared_server {
+    use std::fs::{self, File};
+    use std::os::unix::process::CommandExt as _;
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+
+    use super::{LocalError, answers, cache_root, free_port, java_args, wait_until_up};
+
+    /// Seconds the server outlives the last process that used it.
+    const IDLE_SECONDS: u32 = 20;
+
+    const WATCHDOG: &str = r#"
+state=$1; idle_limit=$2; url=$3; shift 3
+forget() { [ "$(cat "$state/endpoint" 2>/dev/null)" = "$url" ] && rm -f "$state/endpoint"; }
+java "$@" & j=$!
+idle=0
+while kill -0 $j 2>/dev/null; do
+  sleep 1
+  alive=0
+  for f in "$state"/clients/*; do
+    [ -e "$f" ] || continue
+    if kill -0 "${f##*/}" 2>/dev/null; then alive=1; else rm -f "$f"; fi
+  done
+  if [ $alive = 1 ]; then idle=0; else idle=$((idle + 1)); fi
+  if [ $idle -ge $idle_limit ]; then
+    exec 9>"$state/lock"
+    flock 9
+    alive=0
+    for f in "$state"/clients/*; do
+      [ -e "$f" ] && kill -0 "${f##*/}" 2>/dev/null && alive=1
+    done
+    if [ $alive = 0 ]; then
+      forget
+      kill $j 2>/dev/null
+      wait $j
+      exit 0
+    fi
+    flock -u 9
+    exec 9>&-
+    idle=0
+  fi
+done
+forget
+"#;
+
+    /// Registers this process with the running shared server, starting one
+    /// when none answers, and returns its endpoint.
+    pub(super) fn attach(install: &Path) -> Result<String, LocalError> {
+        let state = cache_root().join("shared-server");
+        fs::create_dir_all(state.join("clients"))?;
+        let lock = File::create(state.join("lock"))?;
+        lock.lock()?;
+        fs::write(
+            state.join("clients").join(std::process::id().to_string()),
+            b"",
+        )?;
+        if let Ok(endpoint) = fs::read_to_string(state.join("endpoint")) {
+            let endpoint = endpoint.trim().to_owned();
+            let up = endpoint
+                .strip_prefix("http://")
+                .and_then(|addr| addr.parse().ok())
+                .is_some_and(answers);
+            if up {
+                return Ok(endpoint);
+            }
+        }
+        let has_flock = Command::new("flock")
+            .arg("-V")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !has_flock {
+            return Err(LocalError::NotInstalled(
+                "sharing one server across processes needs the `flock` command (util-linux); \
+                 set DYNAMODB_LOCAL_SHARED=0 for a server per process"
+                    .into(),
+            ));
+        }
+        let mut last_err = None;
+        for _ in 0..3 {
+            match spawn_detached(install, &state) {
+                Ok(endpoint) => {
+                    fs::write(state.join("endpoint"), &endpoint)?;
+                    return Ok(endpoint);
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        Err(last_err.unwrap_or_else(|| LocalError::NotInstalled("no attempt made".into())))
+    }
+
+    fn spawn_detached(install: &Path, state: &Path) -> Result<String, LocalError> {
+        let port = free_port()?;
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let log = state.join("server.log");
+        let log_file = File::create(&log)?;
+        Command::new("sh")
+            .arg("-c")
+            .arg(WATCHDOG)
+            .arg("dynamodb-local-shared")
+            .arg(state)
+            .arg(IDLE_SECONDS.to_string())
+            .arg(&endpoint)
+            .args(java_args(install, port))
+            .current_dir(install)
+            // Its own process group: a Ctrl-C or a harness's kill of this
+            // process group does not stop a server other processes use; and
+            // no pipe of ours stays open in it.
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file)
+            .spawn()?;
+        wait_until_up(port, &log)?;
+        Ok(endpoint)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod shared_server {
+    use std::path::Path;
+
+    use super::LocalError;
+
+    pub(super) fn attach(_install: &Path) -> Result<String, LocalError> {
+        Err(LocalError::NotInstalled(
+            "a server shared across processes is only available on Linux".into(),
+        ))
+    }
 }
 
 /// Whether an HTTP request to the server gets a DynamoDB answer.
