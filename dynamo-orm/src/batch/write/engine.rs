@@ -5,17 +5,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, ReturnConsumedCapacity, WriteRequest};
-use tokio::sync::Notify;
 use tokio::task::{Id as TaskId, JoinError, JoinSet};
 use tracing::Instrument;
 
-use super::report::{Progress, Stats};
-use super::send::{Outcome, Requests, send_batch};
+use super::report::{ProgressFn, Stats};
+use super::send::{Outcome, Requests, Shared, send_batch};
 use crate::Item;
 use crate::error::{BatchSummary, Error, Result, UnprocessedWrite};
 use crate::limits::{MAX_BATCH_WRITE, check_item_size};
@@ -26,46 +23,6 @@ use crate::op::write::{build_error, number, stored_version};
 
 /// Requests a writer keeps in flight unless told otherwise.
 pub(super) const DEFAULT_CONCURRENCY: usize = 4;
-
-pub(super) type ProgressFn = dyn Fn(&Progress) + Send + Sync;
-
-/// What the request tasks share.
-pub(super) struct Shared {
-    /// A client with the SDK's retries off: the writer's policy governs resends.
-    pub(super) client: Client,
-    pub(super) policy: RetryPolicy,
-    pub(super) capacity: Option<ReturnConsumedCapacity>,
-    pub(super) stats: Stats,
-    pub(super) on_progress: Option<Arc<ProgressFn>>,
-    /// Set when a request gave up: the writer stops as a whole.
-    stopped: AtomicBool,
-    wake: Notify,
-}
-
-impl Shared {
-    pub(super) fn report(&self) {
-        if let Some(f) = &self.on_progress {
-            f(&self.stats.progress());
-        }
-    }
-
-    pub(super) fn is_stopped(&self) -> bool {
-        self.stopped.load(Ordering::Relaxed)
-    }
-
-    pub(super) fn stop(&self) {
-        self.stopped.store(true, Ordering::Relaxed);
-        self.wake.notify_waiters();
-    }
-
-    /// Waits out a backoff, or less when the writer stops meanwhile.
-    pub(super) async fn sleep(&self, delay: Duration) {
-        if self.is_stopped() {
-            return;
-        }
-        let _ = tokio::time::timeout(delay, self.wake.notified()).await;
-    }
-}
 
 /// The settings a writer is built with (before the first write).
 #[derive(Clone)]
@@ -107,15 +64,12 @@ pub(super) struct Engine {
 impl Engine {
     pub(super) fn new(settings: Settings) -> Self {
         Self {
-            shared: Arc::new(Shared {
-                client: settings.client,
-                policy: settings.policy,
-                capacity: settings.capacity,
-                stats: Stats::default(),
-                on_progress: settings.on_progress,
-                stopped: AtomicBool::new(false),
-                wake: Notify::new(),
-            }),
+            shared: Arc::new(Shared::new(
+                settings.client,
+                settings.policy,
+                settings.capacity,
+                settings.on_progress,
+            )),
             concurrency: DEFAULT_CONCURRENCY,
             unversioned: false,
             tables: Vec::new(),

@@ -19,7 +19,8 @@ use std::sync::atomic::AtomicU64;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 
-use engine::{Engine, ProgressFn, Settings};
+use engine::{Engine, Settings};
+use report::ProgressFn;
 pub use report::{Progress, WriteOp};
 
 use crate::Item;

@@ -8,6 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{BatchSummary, DecodeError, UnprocessedWrite};
 use crate::schema::{DynamoItem, PrimaryKey};
 
+/// The callback of [`on_progress`](super::BatchWriter::on_progress).
+pub(super) type ProgressFn = dyn Fn(&Progress) + Send + Sync;
+
 /// The running totals handed to an [`on_progress`](super::BatchWriter::on_progress)
 /// callback after each response.
 ///

@@ -3,19 +3,76 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::types::WriteRequest;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, WriteRequest};
+use tokio::sync::Notify;
 
-use super::engine::Shared;
-use super::report::Stats;
+use super::report::{ProgressFn, Stats};
 use crate::error::{Error, UnprocessedWrite};
 use crate::op::call::{self, BatchWriteItemOp};
-use crate::op::retry::{Retry, retry_kind};
+use crate::op::retry::{Retry, RetryPolicy, retry_kind};
 use crate::op::span;
 
 /// The writes of one request, by table.
 pub(super) type Requests = HashMap<String, Vec<WriteRequest>>;
+
+/// What the request tasks share.
+pub(super) struct Shared {
+    /// A client with the SDK's retries off: the writer's policy governs resends.
+    pub(super) client: Client,
+    pub(super) policy: RetryPolicy,
+    pub(super) capacity: Option<ReturnConsumedCapacity>,
+    pub(super) stats: Stats,
+    pub(super) on_progress: Option<Arc<ProgressFn>>,
+    /// Set when a request gave up: the writer stops as a whole.
+    stopped: AtomicBool,
+    wake: Notify,
+}
+
+impl Shared {
+    pub(super) fn new(
+        client: Client,
+        policy: RetryPolicy,
+        capacity: Option<ReturnConsumedCapacity>,
+        on_progress: Option<Arc<ProgressFn>>,
+    ) -> Self {
+        Self {
+            client,
+            policy,
+            capacity,
+            stats: Stats::default(),
+            on_progress,
+            stopped: AtomicBool::new(false),
+            wake: Notify::new(),
+        }
+    }
+
+    pub(super) fn report(&self) {
+        if let Some(f) = &self.on_progress {
+            f(&self.stats.progress());
+        }
+    }
+
+    pub(super) fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        self.wake.notify_waiters();
+    }
+
+    /// Waits out a backoff, or less when the writer stops meanwhile.
+    pub(super) async fn sleep(&self, delay: Duration) {
+        if self.is_stopped() {
+            return;
+        }
+        let _ = tokio::time::timeout(delay, self.wake.notified()).await;
+    }
+}
 
 /// What one request task ends with.
 pub(super) struct Outcome {
