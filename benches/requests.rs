@@ -49,7 +49,11 @@
 //! `BENCH_MEMORY_SMALL` (10,000), `BENCH_MEMORY_LARGE` (the scan table's
 //! size, at least 50,000) and `BENCH_MEMORY_HUGE` (1,000,000; loading it
 //! takes about 2 minutes). Scaled down, the memory sizes stay at 10,000,
-//! 50,000 and 100,000 or more: below a few pages peak RSS says nothing.
+//! 50,000 and 100,000 or more: below a few pages peak RSS says nothing. The
+//! scans (both sides, in the scan and memory sections) read pages of
+//! `BENCH_SCAN_PAGE` items (4,000, about 1 MB; 0: no `Limit`), because
+//! DynamoDB Local reads its whole table for each page of a scan without one,
+//! which takes minutes per page at 1,000,000 items.
 //! `DYNAMODB_ENDPOINT` points the bench at another server instead of a
 //! DynamoDB Local it starts; `DYNAMODB_LOCAL_JAVA_OPTS` gives that server's
 //! JVM options (`-Xmx8g`).
@@ -218,6 +222,8 @@ struct Config {
     memory_small: usize,
     memory_large: usize,
     memory_huge: usize,
+    /// The page size (`Limit`) of every scan; 0 for the server's own pages.
+    scan_page: u32,
 }
 
 fn env_usize(name: &str) -> Option<usize> {
@@ -262,6 +268,12 @@ impl Config {
             memory_small: scaled("BENCH_MEMORY_SMALL", 10_000, 10_000),
             memory_large: env_usize("BENCH_MEMORY_LARGE").unwrap_or(scan_items.max(50_000)),
             memory_huge: scaled("BENCH_MEMORY_HUGE", 1_000_000, 100_000),
+            // DynamoDB Local answers a Scan without `Limit` by reading the
+            // whole table: each page takes longer as the table grows (10,000
+            // items streamed in 0.4 s, 200,000 in 55 s; the first page of
+            // 1,000,000 had not come in 8 minutes). 4,000 of these items are
+            // about 1 MB, the page DynamoDB sends.
+            scan_page: env_usize("BENCH_SCAN_PAGE").unwrap_or(4_000) as u32,
         }
     }
 }
@@ -952,7 +964,13 @@ async fn count_stream(stream: impl Stream<Item = dynamo_orm::Result<User>>) -> R
 }
 
 /// The whole table (or one segment of it), page by page, every item decoded.
-async fn raw_scan_segment(client: Client, table: String, segment: Option<(i32, i32)>) -> Res<u64> {
+async fn raw_scan_segment(
+    client: Client,
+    table: String,
+    page: u32,
+    segment: Option<(i32, i32)>,
+) -> Res<u64> {
+    let limit = (page > 0).then_some(page as i32);
     let mut start: Option<Item> = None;
     let mut count = 0;
     loop {
@@ -961,6 +979,7 @@ async fn raw_scan_segment(client: Client, table: String, segment: Option<(i32, i
             .table_name(&table)
             .set_segment(segment.map(|s| s.0))
             .set_total_segments(segment.map(|s| s.1))
+            .set_limit(limit)
             .set_exclusive_start_key(start)
             .send()
             .await?;
@@ -976,15 +995,16 @@ async fn raw_scan_segment(client: Client, table: String, segment: Option<(i32, i
     }
 }
 
-async fn raw_scan(client: &Client, table: &str, n: usize) -> Res<u64> {
+async fn raw_scan(client: &Client, table: &str, page: u32, n: usize) -> Res<u64> {
     if n == 1 {
-        return raw_scan_segment(client.clone(), table.to_owned(), None).await;
+        return raw_scan_segment(client.clone(), table.to_owned(), page, None).await;
     }
     let mut segments = JoinSet::new();
     for s in 0..n as i32 {
         segments.spawn(raw_scan_segment(
             client.clone(),
             table.to_owned(),
+            page,
             Some((s, n as i32)),
         ));
     }
@@ -995,23 +1015,33 @@ async fn raw_scan(client: &Client, table: &str, n: usize) -> Res<u64> {
     Ok(count)
 }
 
-async fn orm_scan(table: &Table<User>, n: usize) -> Res<u64> {
-    if n == 1 {
-        count_stream(table.scan().stream()).await
+async fn orm_scan(table: &Table<User>, page: u32, n: usize) -> Res<u64> {
+    let scan = if page > 0 {
+        table.scan().page_size(page)
     } else {
-        count_stream(table.scan().parallel(n as u32).stream()).await
+        table.scan()
+    };
+    if n == 1 {
+        count_stream(scan.stream()).await
+    } else {
+        count_stream(scan.parallel(n as u32).stream()).await
     }
 }
 
-async fn scan_block(client: &Client, table: &Table<User>, side: Side, n: usize) -> Res<Block> {
-    let block = measured(async {
+async fn scan_block(
+    client: &Client,
+    table: &Table<User>,
+    page: u32,
+    side: Side,
+    n: usize,
+) -> Res<Block> {
+    measured(async {
         match side {
-            Side::Orm => orm_scan(table, n).await,
-            Side::Raw => raw_scan(client, table.name(), n).await,
+            Side::Orm => orm_scan(table, page, n).await,
+            Side::Raw => raw_scan(client, table.name(), page, n).await,
         }
     })
-    .await?;
-    Ok(block)
+    .await
 }
 
 async fn scan(
@@ -1026,13 +1056,13 @@ async fn scan(
         config.scan_rounds
     );
     for side in [Side::Orm, Side::Raw] {
-        scan_block(client, table, side, 4).await?;
+        scan_block(client, table, config.scan_page, side, 4).await?;
     }
     let mut rows = Vec::new();
     for &n in &config.in_flight {
         let (orm, raw) = alternate(&format!("scan x{n}"), config.scan_rounds, |side| {
             async move {
-                let block = scan_block(client, table, side, n).await?;
+                let block = scan_block(client, table, config.scan_page, side, n).await?;
                 if block.items != expected {
                     return Err(format!("{side:?} scan read {} of {expected}", block.items).into());
                 }
@@ -1049,8 +1079,12 @@ async fn scan(
     }
     let title = format!(
         "Scan of {expected} items, every item decoded: `stream()` (1) or `parallel(n)` against \
-         a raw paginated loop per segment ({} scans each, alternating)",
-        config.scan_rounds
+         a raw paginated loop per segment ({} scans each, alternating; {})",
+        config.scan_rounds,
+        match config.scan_page {
+            0 => "pages of 1 MB".to_string(),
+            n => format!("pages of {n} items, `Limit` on both sides"),
+        }
     );
     report.comparison(&title, "scan", "item", &rows);
     Ok(())
@@ -1088,41 +1122,55 @@ fn vm_hwm_kb() -> Res<u64> {
         .parse()?)
 }
 
-/// The child: `--scan-rss-child <endpoint> <table> <stream|collect|parallel-N>`.
-/// Warms the client with a one-page scan, notes the peak RSS, scans the
-/// whole table, and prints `items before_kb peak_kb`.
+/// The child: `--scan-rss-child <endpoint> <table> <page size, 0: none>
+/// <stream|collect|parallel-N>`. Warms the client with a one-page scan, notes
+/// the peak RSS, scans the whole table, and prints `items before_kb peak_kb ms`.
 fn rss_child(args: &[String]) -> Res<()> {
-    let [endpoint, table, mode, ..] = args else {
-        return Err(
-            "usage: --scan-rss-child <endpoint> <table> <stream|collect|parallel-N>".into(),
-        );
+    let [endpoint, table, page, mode, ..] = args else {
+        return Err("usage: --scan-rss-child <endpoint> <table> <page size> \
+                    <stream|collect|parallel-N>"
+            .into());
     };
+    let page: u32 = page.parse()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
         let client = client_for(endpoint).await;
         let table = Table::<User>::new(client).with_name(table.as_str());
+        let scan = || {
+            let scan = table.scan();
+            if page > 0 { scan.page_size(page) } else { scan }
+        };
         count_stream(table.scan().limit(100).stream()).await?;
         let before_kb = vm_hwm_kb()?;
+        let start = Instant::now();
         let items = match mode.as_str() {
-            "stream" => count_stream(table.scan().stream()).await?,
-            "collect" => table.scan().all().await?.len() as u64,
+            "stream" => count_stream(scan().stream()).await?,
+            "collect" => scan().all().await?.len() as u64,
             other => match other.strip_prefix("parallel-").map(str::parse::<u32>) {
-                Some(Ok(n)) => count_stream(table.scan().parallel(n).stream()).await?,
+                Some(Ok(n)) => count_stream(scan().parallel(n).stream()).await?,
                 _ => return Err(format!("unknown mode {other}").into()),
             },
         };
+        let ms = start.elapsed().as_millis();
         let peak_kb = vm_hwm_kb()?;
-        println!("{items} {before_kb} {peak_kb}");
+        println!("{items} {before_kb} {peak_kb} {ms}");
         Ok(())
     })
 }
 
-fn run_child(endpoint: &str, table: &str, mode: &str) -> Res<Rss> {
+fn run_child(endpoint: &str, table: &str, page: u32, mode: &str) -> Res<Rss> {
     let exe = std::env::current_exe()?;
     let out = Command::new(exe)
-        .args(["--bench", CHILD_FLAG, endpoint, table, mode])
+        .args([
+            "--bench",
+            CHILD_FLAG,
+            endpoint,
+            table,
+            &page.to_string(),
+            mode,
+        ])
         .output()?;
     if !out.status.success() {
         return Err(format!(
@@ -1136,11 +1184,12 @@ fn run_child(endpoint: &str, table: &str, mode: &str) -> Res<Rss> {
         .split_whitespace()
         .map(str::parse)
         .collect::<Result<_, _>>()?;
-    let [items, before_kb, peak_kb] = numbers[..] else {
+    let [items, before_kb, peak_kb, ms] = numbers[..] else {
         return Err(format!("scan child printed {text:?}").into());
     };
     eprintln!(
-        "   {mode} of {items}: peak RSS {} before, {} after",
+        "   {mode} of {items} in {:.1} s: peak RSS {} before, {} after",
+        ms as f64 / 1e3,
         mib(before_kb),
         mib(peak_kb)
     );
@@ -1169,13 +1218,17 @@ async fn memory(
     };
     let huge = load_table(client, "bench_mem_huge", config.memory_huge).await?;
     let s = &mut report.sections;
+    let pages = match config.scan_page {
+        0 => "pages of 1 MB".to_string(),
+        n => format!("pages of {n} items (`page_size({n})`, about 1 MB)"),
+    };
 
     // Streaming stays flat as the table grows; collecting (the contrast)
     // grows with it, which shows the measurement sees growth.
     let mut streams = Vec::new();
     let _ = writeln!(
         s,
-        "### Peak RSS (VmHWM) of a scan, each in a fresh child process\n\n\
+        "### Peak RSS (VmHWM) of a scan, each in a fresh child process, {pages}\n\n\
          | scan | items | peak RSS before (after a warm-up page) | peak RSS after | growth |\n\
          |---|---:|---:|---:|---:|"
     );
@@ -1184,7 +1237,7 @@ async fn memory(
         ("collect", vec![&small, large]),
     ] {
         for table in tables {
-            let rss = run_child(endpoint, table.name(), mode)?;
+            let rss = run_child(endpoint, table.name(), config.scan_page, mode)?;
             let label = if mode == "stream" {
                 "`scan().stream()`, items counted and dropped"
             } else {
@@ -1226,11 +1279,11 @@ async fn memory(
 
     // `parallel(n)` holds at most n pages: each extra segment may add at most
     // what the sequential stream's one page costs.
-    let sequential = run_child(endpoint, large.name(), "stream")?;
+    let sequential = run_child(endpoint, large.name(), config.scan_page, "stream")?;
     let page = sequential.growth_kb();
     let _ = writeln!(
         s,
-        "### Peak RSS of `parallel(n)` streaming {} items, each in a fresh child process\n\n\
+        "### Peak RSS of `parallel(n)` streaming {} items, each in a fresh child process, {pages}\n\n\
          | scan | peak RSS before | peak RSS after | growth | growth over sequential per extra segment | target ≤ sequential's growth ({}) |\n\
          |---|---:|---:|---:|---:|---|",
         sequential.items,
@@ -1244,7 +1297,12 @@ async fn memory(
         mib(page)
     );
     for &n in &config.in_flight {
-        let rss = run_child(endpoint, large.name(), &format!("parallel-{n}"))?;
+        let rss = run_child(
+            endpoint,
+            large.name(),
+            config.scan_page,
+            &format!("parallel-{n}"),
+        )?;
         let extra = rss.growth_kb().saturating_sub(page);
         let per_segment = if n > 1 { extra / (n as u64 - 1) } else { extra };
         let ok = per_segment <= page;
