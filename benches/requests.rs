@@ -3,7 +3,7 @@
 //! blocks, with medians.
 //!
 //! ```text
-//! cargo bench --bench requests                          # everything (about 18 minutes)
+//! cargo bench --bench requests                          # everything (about 16 minutes)
 //! cargo bench --bench requests -- get query scan        # some sections only
 //! BENCH_SCALE=0.02 cargo bench --bench requests         # a smoke run (about 1 minute)
 //! ```
@@ -16,9 +16,9 @@
 //! | `vput` | version-checked `put` against `put_item` with the same condition | 1.2 min |
 //! | `get` | `get` against `get_item` | 1.2 min |
 //! | `query` | one page of 100 against `query` | 1.2 min |
-//! | `bulk` | the batch writer against `batch_write_item` of 25 in a `JoinSet` | 2.5 min |
+//! | `bulk` | the batch writer against `batch_write_item` of 25 in a `JoinSet` | 2 min |
 //! | `scan` | the whole table, every item decoded: `stream()` / `parallel(n)` against n raw segment loops | 1.5 min |
-//! | `memory` | peak RSS of streaming scans of 10,000 to 1,000,000 items, and of `parallel(n)` | 8 min |
+//! | `memory` | peak RSS of streaming scans of 10,000 to 1,000,000 items, and of `parallel(n)` | 7.5 min |
 //!
 //! Each comparison runs at 1, 4 and 16 requests in flight. For single-item
 //! requests that is n tasks, each sending its requests back to back for a

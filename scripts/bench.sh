@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of BENCHMARKS.md and prints one table at the end:
 #
-#   scripts/bench.sh                      # the sizes (about 25 minutes)
+#   scripts/bench.sh                      # the sizes (about 20 minutes)
 #   BENCH_SCALE=0.02 BENCH_CRITERION_ARGS=--quick BENCH_COMPILE_REPEAT=1 scripts/bench.sh
 #                                         # a smoke run (minutes)
 #
