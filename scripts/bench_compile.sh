@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile time of the derive: a generated crate of 100 structs of the medium
-# shape (the seed's user) deriving `DynamoItem`, against the same crate
+# shape (the README's user) deriving `DynamoItem`, against the same crate
 # deriving serde's `Serialize + Deserialize`, built in the same run.
 #
 # Two pairs are timed:

@@ -1,5 +1,5 @@
 //! The small and large shapes of the conversion benchmarks (the medium one is
-//! the seed's user, in `user.rs`), each with a naive hand-written conversion.
+//! the README's user, in `user.rs`), each with a naive hand-written conversion.
 
 use std::collections::{HashMap, HashSet};
 

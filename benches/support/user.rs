@@ -1,4 +1,4 @@
-//! The seed's user, the "medium" shape of the benchmarks, with the conversion
+//! The user of the README, the "medium" shape of the benchmarks, with the conversion
 //! a user would write by hand without a mapper: the bar the derive must beat.
 //!
 //! The hand-written code is deliberately what one writes first, not what one
