@@ -603,6 +603,26 @@ impl ReadRequest {
             .collect()
     }
 
+    /// The key values of `item` (at most four: a table's and an index's),
+    /// copied before it is decoded: the names are added only when decoding
+    /// fails, so a good item costs no map and no name copies.
+    fn key_values(&self, item: &Item) -> [Option<AttributeValue>; 4] {
+        let mut values: [Option<AttributeValue>; 4] = Default::default();
+        for (slot, (name, _)) in values.iter_mut().zip(&self.cursor_keys) {
+            *slot = item.get(name).cloned();
+        }
+        values
+    }
+
+    /// The key of a failed item from the values `key_values` copied.
+    fn key_item(&self, values: [Option<AttributeValue>; 4]) -> Item {
+        self.cursor_keys
+            .iter()
+            .zip(values)
+            .filter_map(|((name, _), value)| Some((name.clone(), value?)))
+            .collect()
+    }
+
     /// The pages, fetched one at a time as the stream is polled.
     pub(crate) fn pages<P: Send + 'static>(self, decode: Decode<P>) -> PageStream<P> {
         PageStream::new(self.page_stream(decode).boxed())
@@ -659,8 +679,8 @@ impl ReadRequest {
             let raw = item.clone();
             return decode(item).map_err(|e| Error::Decode(e.with_item(self.key_of(&raw), raw)));
         }
-        let key = self.key_of(&item);
-        decode(item).map_err(|e| Error::Decode(e.with_key(key)))
+        let key = self.key_values(&item);
+        decode(item).map_err(|e| Error::Decode(e.with_key(self.key_item(key))))
     }
 
     /// The items, one page in memory at a time; each item decoded when it is

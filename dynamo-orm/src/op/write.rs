@@ -288,9 +288,11 @@ pub(crate) async fn execute(
     options: WriteOptions,
 ) -> Result<WriteAnswer> {
     target.check()?;
-    let key = write.key(&target.keys);
-    let failure = write.failure.clone();
     let asked_failure_item = write.condition.is_some();
+    // The key is kept only where a failed condition may need the item read
+    // back; an unconditional write copies nothing.
+    let key = asked_failure_item.then(|| write.key(&target.keys));
+    let failure = write.failure.clone();
     let on_failure = write.on_failure();
     let client = &target.client;
     let table = target.name.as_str();
@@ -373,8 +375,10 @@ pub(crate) async fn execute(
                 // Some implementations of the API ignore
                 // ReturnValuesOnConditionCheckFailure: read the item instead
                 // of guessing what failed.
-                None if asked_failure_item => read_consistent(target, key).await?,
-                None => None,
+                None => match key {
+                    Some(key) => read_consistent(target, key).await?,
+                    None => None,
+                },
             };
             Err(resolve_failure(&failure, stored))
         }
