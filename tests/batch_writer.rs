@@ -555,7 +555,7 @@ async fn versioned_items_need_the_opt_in_and_get_bumped() {
     assert_eq!(doc.version, 3, "the caller's value is unchanged");
 }
 
-/// The seed's regression: single-item operations retry throttling through the
+/// A regression: single-item operations retry throttling through the
 /// SDK's retry config, so 100 scans through 30% throttling never fail.
 #[tokio::test]
 async fn single_requests_retry_throttling_through_the_sdk() {

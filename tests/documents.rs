@@ -1,6 +1,6 @@
 //! Schema-less documents and JSON against DynamoDB Local: `Table<Document>`
 //! opened by name (keys from DescribeTable), raw items written by one API and
-//! read by another, DynamoDB-JSON lines (the seed's loader format).
+//! read by another, DynamoDB-JSON lines (a common loader format).
 
 mod common;
 
@@ -9,7 +9,7 @@ use dynamo_orm::json::{dynamodb_json_lines, item_from_json, item_to_dynamodb_jso
 use dynamo_orm::{AttributeValue, Document, DynamoItem, Table};
 use futures::TryStreamExt;
 
-/// The seed's GPS tracker table, written as raw items by its script.
+/// A GPS tracker table, written as raw items by a script.
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 #[dynamo(table = "gpstrack")]
 struct Fix {
@@ -30,7 +30,7 @@ async fn document_table_learns_keys_and_round_trips() {
     assert_eq!(docs.key_names().hash, "user");
     assert_eq!(docs.key_names().range.as_deref(), Some("epochtime"));
 
-    // The seed's updateuser(): a raw item with N strings.
+    // An update by another program: a raw item with N strings.
     for (i, t) in [1366056668.25f64, 1366056669.5, 1366056670.75]
         .iter()
         .enumerate()

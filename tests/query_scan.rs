@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use dynamo_orm::{DynamoAttribute, DynamoItem, Error, Table};
 use futures::TryStreamExt;
 
-/// The seed's forum scenario: threads per forum, ordered by post time.
+/// A forum: threads per forum, ordered by post time.
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 #[dynamo(table = "threads")]
 #[dynamo(lsi(ByReplies, range = replies, projection = all))]
