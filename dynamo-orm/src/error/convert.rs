@@ -397,16 +397,27 @@ pub enum EncodeErrorKind {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodeError {
+    // Boxed: every conversion returns `Result<_, EncodeError>`, and a
+    // pointer-sized error keeps that result as small as its value (a
+    // `Result<Item, EncodeError>` is the size of an `Item`).
+    inner: Box<EncodeErrorInner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EncodeErrorInner {
     path: AttrPath,
     kind: EncodeErrorKind,
 }
 
 impl EncodeError {
     /// An error of the given kind at the current (innermost) position.
+    #[cold]
     pub fn new(kind: EncodeErrorKind) -> Self {
         Self {
-            path: AttrPath::default(),
-            kind,
+            inner: Box::new(EncodeErrorInner {
+                path: AttrPath::default(),
+                kind,
+            }),
         }
     }
 
@@ -418,32 +429,34 @@ impl EncodeError {
     /// Adds a parent map key to the path.
     #[must_use]
     pub fn in_field(mut self, name: &str) -> Self {
-        self.path.push_parent(PathSegment::Name(name.to_owned()));
+        self.inner
+            .path
+            .push_parent(PathSegment::Name(name.to_owned()));
         self
     }
 
     /// Adds a parent list index to the path.
     #[must_use]
     pub fn at_index(mut self, index: usize) -> Self {
-        self.path.push_parent(PathSegment::Index(index));
+        self.inner.path.push_parent(PathSegment::Index(index));
         self
     }
 
     /// Where the error happened.
     pub fn path(&self) -> &AttrPath {
-        &self.path
+        &self.inner.path
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &EncodeErrorKind {
-        &self.kind
+        &self.inner.kind
     }
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "attribute `{}`: ", self.path)?;
-        match &self.kind {
+        write!(f, "attribute `{}`: ", self.inner.path)?;
+        match &self.inner.kind {
             EncodeErrorKind::NonFiniteNumber => f.write_str("NaN and infinities cannot be stored"),
             EncodeErrorKind::NumberOutOfRange(n) => {
                 write!(f, "number {n} is outside what DynamoDB can store")
