@@ -194,7 +194,8 @@ pub async fn client_for(endpoint: &str) -> Client {
 /// `cargo test` run, registers itself and uses it. The watchdog stops the
 /// server once no registered process has been alive for 20 seconds. Set
 /// `DYNAMODB_LOCAL_SHARED=0` for a server of this process only, stopped when
-/// it exits (the behaviour on other systems).
+/// it exits (the behaviour on other systems, and without util-linux's
+/// `flock` command).
 pub fn shared() -> Result<&'static DynamoDbLocal, LocalError> {
     static SERVER: OnceLock<Result<DynamoDbLocal, String>> = OnceLock::new();
     SERVER
@@ -206,7 +207,7 @@ pub fn shared() -> Result<&'static DynamoDbLocal, LocalError> {
 fn start_shared() -> Result<DynamoDbLocal, LocalError> {
     let across_processes = cfg!(target_os = "linux")
         && std::env::var("DYNAMODB_LOCAL_SHARED").map_or(true, |v| v != "0");
-    if external_endpoint().is_some() || !across_processes {
+    if external_endpoint().is_some() || !across_processes || !shared_server::available() {
         return DynamoDbLocal::start();
     }
     check_java()?;
@@ -505,6 +506,17 @@ done
 forget
 "#;
 
+    /// Whether the watchdog can lock (`flock` from util-linux); without it,
+    /// each process starts its own server.
+    pub(super) fn available() -> bool {
+        Command::new("flock")
+            .arg("-V")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     /// Registers this process with the running shared server, starting one
     /// when none answers, and returns its endpoint.
     pub(super) fn attach(install: &Path) -> Result<String, LocalError> {
@@ -525,19 +537,6 @@ forget
             if up {
                 return Ok(endpoint);
             }
-        }
-        let has_flock = Command::new("flock")
-            .arg("-V")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !has_flock {
-            return Err(LocalError::NotInstalled(
-                "sharing one server across processes needs the `flock` command (util-linux); \
-                 set DYNAMODB_LOCAL_SHARED=0 for a server per process"
-                    .into(),
-            ));
         }
         let mut last_err = None;
         for _ in 0..3 {
@@ -584,6 +583,10 @@ mod shared_server {
     use std::path::Path;
 
     use super::LocalError;
+
+    pub(super) fn available() -> bool {
+        false
+    }
 
     pub(super) fn attach(_install: &Path) -> Result<String, LocalError> {
         Err(LocalError::NotInstalled(
