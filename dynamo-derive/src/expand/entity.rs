@@ -140,15 +140,8 @@ impl<'a> Gen<'a> {
             self.table_item(quote!(RangeKey)),
             self.table_item(quote!(SCHEMA)),
         );
-        let optional_name = |field: Option<&Field<'_>>| match field {
-            Some(field) => {
-                let name = &field.name;
-                quote!(#p::Some(#name))
-            }
-            None => quote!(#p::None),
-        };
-        let version_attribute = optional_name(self.cont.version());
-        let ttl_attribute = optional_name(self.cont.ttl());
+        let version_attribute = self.optional_name(self.cont.version());
+        let ttl_attribute = self.optional_name(self.cont.ttl());
         let key_members = self
             .entity_key_fields()
             .into_iter()

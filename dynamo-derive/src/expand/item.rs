@@ -47,15 +47,8 @@ impl<'a> Gen<'a> {
             let marker = &index.marker;
             quote!(<#marker #ty_generics as #p::Index>::SCHEMA)
         });
-        let optional_name = |field: Option<&Field<'_>>| match field {
-            Some(field) => {
-                let name = &field.name;
-                quote!(#p::Some(#name))
-            }
-            None => quote!(#p::None),
-        };
-        let version_attribute = optional_name(self.cont.version());
-        let ttl_attribute = optional_name(self.cont.ttl());
+        let version_attribute = self.optional_name(self.cont.version());
+        let ttl_attribute = self.optional_name(self.cont.ttl());
         let key_members = keys.iter().map(|field| field.ident);
         let (version, ttl_check) = self.version_items();
         let billing = self.billing();

@@ -279,6 +279,18 @@ struct FieldGen<'f, 'a> {
 }
 
 impl<'a> Gen<'a> {
+    /// `Some("name")` of a field's stored name, or `None`.
+    fn optional_name(&self, field: Option<&Field<'_>>) -> TokenStream {
+        let p = &self.p;
+        match field {
+            Some(field) => {
+                let name = &field.name;
+                quote!(#p::Some(#name))
+            }
+            None => quote!(#p::None),
+        }
+    }
+
     fn new(cont: &'a Container<'a>) -> Self {
         Gen {
             cont,
