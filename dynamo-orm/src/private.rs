@@ -359,8 +359,9 @@ pub const fn index_hash_scalar_type<Q: QueryTarget>() -> ScalarType {
     <Q::Hash as KeyScalar>::SCALAR_TYPE
 }
 
-/// Writes a field unless it is absent (`None`, empty set).
-#[inline]
+/// Writes a field unless it is absent (`None`, empty set). Always inlined,
+/// like [`insert_new`]: the attribute name stays a literal.
+#[inline(always)]
 pub fn write_field<T: IntoAttribute + ?Sized>(
     item: &mut Item,
     name: &'static str,
@@ -377,7 +378,11 @@ pub fn write_field<T: IntoAttribute + ?Sized>(
 /// the map. The derive refuses two fields of one name at compile time, flattened
 /// structs included; this catches what it cannot see (a hand-written
 /// `AttributeMap`, a map filled before `write_attributes`).
-#[inline]
+// Always inlined into the generated code: there `name` is a literal, so
+// `String::from(name)` copies a known number of bytes without a `memcpy` call
+// (whose size dispatch mispredicts); measured with callgrind's branch
+// simulation on a three-field struct.
+#[inline(always)]
 fn insert_new(
     item: &mut Item,
     name: &'static str,
@@ -387,15 +392,13 @@ fn insert_new(
     // less cost; on a clash (rare) the value held before is put back.
     match item.insert(String::from(name), value) {
         None => Ok(()),
-        Some(held) => {
-            item.insert(String::from(name), held);
-            Err(written_twice(name))
-        }
+        Some(held) => Err(written_twice(item, name, held)),
     }
 }
 
 #[cold]
-fn written_twice(name: &str) -> EncodeError {
+fn written_twice(item: &mut Item, name: &str, held: AttributeValue) -> EncodeError {
+    item.insert(String::from(name), held);
     EncodeError::invalid(
         "the item already holds an attribute of this name (a flattened struct writes it too); \
          each attribute is written once",
