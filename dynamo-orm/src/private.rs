@@ -360,7 +360,7 @@ pub const fn index_hash_scalar_type<Q: QueryTarget>() -> ScalarType {
 }
 
 /// Writes a field unless it is absent (`None`, empty set). Always inlined,
-/// like [`insert_new`]: the attribute name stays a literal.
+/// like `insert_new`: the attribute name stays a literal.
 #[inline(always)]
 pub fn write_field<T: IntoAttribute + ?Sized>(
     item: &mut Item,
