@@ -328,6 +328,20 @@ async fn measured(work: impl Future<Output = Res<u64>>) -> Res<Block> {
     })
 }
 
+/// Runs `body` back to back until `deadline`; evaluates to how many times it
+/// ran. A macro, not a function: the body borrows the task's state (`&mut`
+/// items) and must cost nothing beyond itself on either side.
+macro_rules! repeat_until {
+    ($deadline:expr, $body:block) => {{
+        let mut sent: u64 = 0;
+        while Instant::now() < $deadline {
+            $body
+            sent += 1;
+        }
+        sent
+    }};
+}
+
 /// `n` tasks, each running `worker(task, deadline)`: requests back to back
 /// until `duration` has passed, returning how many it sent.
 async fn in_flight<F, Fut>(n: usize, duration: Duration, worker: F) -> Res<Block>
@@ -563,11 +577,9 @@ impl Single {
                     let table = ctx.plain.clone();
                     let item = PlainUser::from(user::user(format!("put-orm-{task}"), 1, 1));
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             table.put(&item).await?;
-                            sent += 1;
-                        }
+                        });
                         Ok::<_, BoxError>(sent)
                     }
                 })
@@ -578,16 +590,14 @@ impl Single {
                     let (client, name) = (ctx.client.clone(), ctx.name.clone());
                     let u = user::user(format!("put-raw-{task}"), 1, 1);
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             client
                                 .put_item()
                                 .table_name(&name)
                                 .set_item(Some(hand_to_item(&u)))
                                 .send()
                                 .await?;
-                            sent += 1;
-                        }
+                        });
                         Ok::<_, BoxError>(sent)
                     }
                 })
@@ -599,11 +609,9 @@ impl Single {
                     let mut u = user::user(format!("vput-orm-{block}-{task}"), 1, 1);
                     u.version = 0;
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             table.put(&mut u).await?;
-                            sent += 1;
-                        }
+                        });
                         if u.version != sent {
                             return Err(
                                 format!("orm put: version {} after {sent}", u.version).into()
@@ -620,11 +628,9 @@ impl Single {
                     let mut u = user::user(format!("vput-raw-{block}-{task}"), 1, 1);
                     u.version = 0;
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             raw_versioned_put(&client, &name, &mut u).await?;
-                            sent += 1;
-                        }
+                        });
                         Ok::<_, BoxError>(sent)
                     }
                 })
@@ -634,14 +640,12 @@ impl Single {
                 in_flight(n, duration, move |_, deadline| {
                     let table = ctx.users.clone();
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             table
                                 .get(User::key("get-user", 7))
                                 .await?
                                 .ok_or("orm get: no item")?;
-                            sent += 1;
-                        }
+                        });
                         Ok::<_, BoxError>(sent)
                     }
                 })
@@ -651,11 +655,9 @@ impl Single {
                 in_flight(n, duration, move |_, deadline| {
                     let (client, name) = (ctx.client.clone(), ctx.name.clone());
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             raw_get(&client, &name, "get-user", 7).await?;
-                            sent += 1;
-                        }
+                        });
                         Ok::<_, BoxError>(sent)
                     }
                 })
@@ -665,14 +667,12 @@ impl Single {
                 in_flight(n, duration, move |_, deadline| {
                     let table = ctx.users.clone();
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             let users = table.query("query-user").limit(QUERY_PAGE).all().await?;
                             if users.len() != QUERY_PAGE {
                                 return Err(format!("orm query: {} items", users.len()).into());
                             }
-                            sent += 1;
-                        }
+                        });
                         Ok::<_, BoxError>(sent)
                     }
                 })
@@ -682,11 +682,9 @@ impl Single {
                 in_flight(n, duration, move |_, deadline| {
                     let (client, name) = (ctx.client.clone(), ctx.name.clone());
                     async move {
-                        let mut sent = 0;
-                        while Instant::now() < deadline {
+                        let sent = repeat_until!(deadline, {
                             raw_query(&client, &name, "query-user").await?;
-                            sent += 1;
-                        }
+                        });
                         Ok::<_, BoxError>(sent)
                     }
                 })
